@@ -1,0 +1,38 @@
+# One command serves the course; one command tests it. Both build .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+STAMP  := $(VENV)/.installed-stamp
+NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: install serve test lab lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make serve: the course on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)
+serve: $(STAMP)
+	PORT=$(PORT) exec $(BIN)/python -m widgets.serve
+
+## make test: unit, content, notebook (nbval) and browser tests
+test: $(STAMP)
+	$(BIN)/python -m pytest tests $(NBVAL)
+
+## make lab: JupyterLab for educators, opened on lessons/
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons
+
+## make lock: re-pin constraints.txt from a clean resolve of pyproject.toml
+lock:
+	rm -rf /tmp/course-lock && $(PYTHON) -m venv /tmp/course-lock
+	/tmp/course-lock/bin/pip install --quiet -e '.[test]' jupyterlab_widgets==3.0.13 voila==0.5.8 ipywidgets==8.1.5
+	/tmp/course-lock/bin/pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf $(VENV)

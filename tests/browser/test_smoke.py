@@ -1,0 +1,138 @@
+"""Load the landing page and every lesson in real Chromium, as a learner would."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import lesson_files
+from widgets import coursemap
+
+PAGES = ["/"] + [f"/voila/render/{p.name}" for p in lesson_files()]
+pytestmark = pytest.mark.browser
+
+
+def visit(browser, url: str, theme: str | None = None):
+    """Open url in a fresh context; return (page, console problems, foreign requests)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    problems: list[str] = []
+    foreign: list[str] = []
+    host = urlparse(url).netloc
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.type}: {m.text}")
+        if m.type in ("error", "warning")
+        else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+
+    def on_request(req):
+        u = urlparse(req.url)
+        if u.scheme in ("http", "https", "ws", "wss") and u.netloc != host:
+            foreign.append(req.url)
+
+    page.on("request", on_request)
+    page.goto(url + (f"?theme={theme}" if theme else ""))
+    return ctx, page, problems, foreign
+
+
+def wait_rendered(page) -> None:
+    page.wait_for_selector("#course-main h1", state="visible", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_clean(browser, course_server, path):
+    ctx, page, problems, foreign = visit(browser, course_server.url + path)
+    try:
+        wait_rendered(page)
+        h1 = page.locator("#course-main h1").first.inner_text()
+        if path == "/":
+            assert "ketamine" in h1.lower()
+        else:
+            lesson = coursemap.nav(path.rsplit("/", 1)[-1]).current
+            assert lesson is not None
+            assert lesson.title.lower() in h1.lower()
+            assert page.title() == lesson.title
+        assert problems == [], f"console errors/warnings on {path}: {problems}"
+        assert foreign == [], f"requests to other hosts from {path}: {foreign}"
+        # Crisis help, first in the header, and the disclaimer in the footer.
+        crisis = page.locator("header .course-crisis")
+        assert crisis.locator('a[href="tel:988"]').count() == 1
+        assert crisis.locator('a[href="sms:988"]').count() == 1
+        assert crisis.locator('a[href="https://findahelpline.com"]').count() == 1
+        assert "not medical advice" in page.locator("footer").inner_text().lower()
+        # Landmarks: one each, and the lesson content inside <main>.
+        for tag in ("header", "main", "footer"):
+            assert page.locator(f"body > {tag}").count() == 1, tag
+        assert page.locator("main nav, header nav").count() >= 1
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("main h1").count() >= 1
+    finally:
+        ctx.close()
+
+
+def test_crisis_block_identical_on_every_page(browser, course_server):
+    seen = {}
+    for path in PAGES:
+        ctx, page, _, _ = visit(browser, course_server.url + path)
+        try:
+            wait_rendered(page)
+            seen[path] = page.locator("header .course-crisis").inner_html()
+            # It is the first thing in the header on every page.
+            first = page.evaluate(
+                "() => document.querySelector('body > header').firstElementChild.className"
+            )
+            assert first == "course-crisis"
+        finally:
+            ctx.close()
+    assert len(set(seen.values())) == 1, "crisis block differs between pages"
+
+
+def test_landing_links_every_lesson_in_order(browser, course_server):
+    ctx, page, _, _ = visit(browser, course_server.url + "/")
+    try:
+        wait_rendered(page)
+        hrefs = page.locator("ol.course-map > li > a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert hrefs == [f"/voila/render/{p.name}" for p in lesson_files()]
+    finally:
+        ctx.close()
+
+
+def test_skip_link_moves_focus_to_main(browser, course_server):
+    ctx, page, _, _ = visit(browser, course_server.url + PAGES[-1])
+    try:
+        wait_rendered(page)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.className")
+        assert focused == "course-skip"
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => location.hash") == "#course-main"
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_themes_readable(browser, course_server, theme):
+    """Body text contrast is at least 4.5:1 in both themes."""
+    ctx, page, problems, _ = visit(browser, course_server.url + PAGES[-1], theme)
+    try:
+        wait_rendered(page)
+        ratio = page.evaluate(
+            """() => {
+            const lum = c => { const v = c.match(/\\d+(\\.\\d+)?/g).slice(0,3).map(Number).map(x => {
+                x /= 255; return x <= 0.03928 ? x/12.92 : Math.pow((x+0.055)/1.055, 2.4); });
+              return 0.2126*v[0] + 0.7152*v[1] + 0.0722*v[2]; };
+            const p = document.querySelector('#course-main .jp-RenderedMarkdown p');
+            const fg = getComputedStyle(p).color, bg = getComputedStyle(document.body).backgroundColor;
+            const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+            return (a + 0.05) / (b + 0.05); }"""
+        )
+        assert ratio >= 4.5, f"{theme}: contrast {ratio:.2f}"
+        assert problems == []
+    finally:
+        ctx.close()

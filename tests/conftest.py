@@ -1,0 +1,105 @@
+"""Shared fixtures: a live course server on a free loopback port, and Chromium.
+
+Browser tests need Debian's Chromium at /usr/bin/chromium.  Outside CI they
+skip with a loud reason when it is missing; with CI=true that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Short culling for tests; the real server culls after 10 minutes.
+TEST_CULL_IDLE = 6
+TEST_CULL_INTERVAL = 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"course server did not answer at {url} within {timeout}s")
+
+
+class CourseServer:
+    def __init__(self, port: int, proc: subprocess.Popen, log: Path):
+        self.port, self.proc, self.log = port, proc, log
+        self.url = f"http://127.0.0.1:{port}"
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def course_server(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    cmd = [
+        sys.executable, "-m", "widgets.serve", "--port", str(port),
+        "--cull-idle", str(TEST_CULL_IDLE), "--cull-interval", str(TEST_CULL_INTERVAL),
+    ]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
+    server = CourseServer(port, proc, log)
+    try:
+        wait_http(server.url + "/")
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _need_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    msg = f"Chromium not found at {CHROMIUM}: browser tests NOT RUN (apt-get install chromium)"
+    if IN_CI:
+        pytest.fail(msg + " -- under CI=true this is a failure")
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def lesson_files() -> list[Path]:
+    return sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))

@@ -1,0 +1,14 @@
+"""Where the course's files live, found from this package, not the cwd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+ASSETS = ROOT / "assets"
+QUIZZES = ASSETS / "quizzes"
+DATA = ASSETS / "data"
+REFERENCES = ASSETS / "references.yaml"
+GLOSSARY = ASSETS / "glossary.yaml"
+VOILA_DATA = ASSETS  # holds voila/templates/course (a JUPYTER_PATH entry)

@@ -1,0 +1,174 @@
+"""Serve the course with Voila: one command, read-only, no third-party hosts.
+
+``python -m widgets.serve`` is what ``make serve`` runs.  It is stock Voila
+with the course template, a course landing page at ``/``, culling of idle
+kernels, and a clear error when the port is taken (Voila would quietly move
+to another port).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import socket
+import sys
+from pathlib import Path
+
+import jinja2
+import tornado.web
+
+from . import coursemap
+from .paths import ASSETS, LESSONS
+
+TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
+
+
+def _plotly_js_dir() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data"
+
+
+class LandingHandler(tornado.web.RequestHandler):
+    """The course map at ``/``: every lesson, in order, with its length."""
+
+    def initialize(self, env: jinja2.Environment) -> None:
+        self.env = env
+
+    def get(self) -> None:
+        page = self.env.get_template("landing.html.j2").render(
+            lessons=coursemap.lessons(), nav=coursemap.nav("")
+        )
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(page)
+
+
+class NotFoundHandler(tornado.web.RequestHandler):
+    """Voila's tree and contents listings are not part of the course."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)
+
+
+def _touch_xsrf_cookie(req, notebook, cwd) -> None:
+    """Make the render page set the ``_xsrf`` cookie.
+
+    Without it the page's shutdown beacon is refused with 403 when a tab is
+    closed, and the kernel lingers until culled (voila issue #1458).
+    """
+    req.xsrf_token  # noqa: B018 - reading it is what sets the cookie
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def build_app(argv: list[str] | None = None):
+    """A configured (not yet started) Voila application for the course."""
+    from traitlets.config import Config
+    from voila.app import Voila
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class CourseVoila(Voila):
+        def init_handlers(self):
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True
+            )
+            keep = []
+            for h in super().init_handlers():
+                handler = h[1]
+                if handler is TornadoVoilaTreeHandler or "contents" in h[0]:
+                    continue
+                keep.append(h)
+            return [
+                (r"/", LandingHandler, {"env": env}),
+                (r"/voila/tree.*", NotFoundHandler),
+                (r"/voila/api/contents.*", NotFoundHandler),
+                (
+                    r"/course/vendor/(plotly\.min\.js)",
+                    tornado.web.StaticFileHandler,
+                    {"path": str(_plotly_js_dir())},
+                ),
+                *keep,
+            ]
+
+    args = _parse(argv)
+    cfg = Config()
+    cfg.Voila.ip = args.host
+    cfg.Voila.port = args.port
+    cfg.Voila.port_retries = 0  # never serve silently on another port
+    cfg.Voila.open_browser = False
+    cfg.Voila.root_dir = str(LESSONS)
+    cfg.Voila.tornado_settings = {"compress_response": True}
+    vc = cfg.VoilaConfiguration
+    vc.template = "course"
+    vc.strip_sources = True
+    vc.show_tracebacks = False
+    # Only the widget managers the pages need; jupyterlab-plotly's mime
+    # renderer throws in Voila, so charts use the course's own widget.
+    vc.extension_allowlist = [
+        "@voila-dashboards/widgets-manager8",
+        "@jupyter-widgets/jupyterlab-manager",
+        "anywidget",
+    ]
+    vc.file_allowlist = [r"^$"]  # /voila/files serves nothing
+    vc.prelaunch_hook = _touch_xsrf_cookie
+    km = cfg.MappingKernelManager
+    km.cull_idle_timeout = args.cull_idle
+    km.cull_interval = args.cull_interval
+    km.cull_connected = False  # never cull an open tab
+    km.cull_busy = False
+    cfg.VoilaExporter.filters = {"lesson_nav": coursemap.nav}
+    app = CourseVoila(config=cfg)
+    return app, args
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    env = os.environ
+    p = argparse.ArgumentParser(prog="python -m widgets.serve", description=__doc__)
+    p.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(env.get("PORT", "8866")))
+    p.add_argument(
+        "--cull-idle",
+        type=int,
+        default=int(env.get("COURSE_CULL_IDLE", "600")),
+        help="seconds before an idle kernel with no open tab is shut down",
+    )
+    p.add_argument(
+        "--cull-interval", type=int, default=int(env.get("COURSE_CULL_INTERVAL", "60"))
+    )
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(ASSETS)] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
+    )
+    app, args = build_app(argv)
+    if not port_is_free(args.host, args.port):
+        print(
+            f"Port {args.port} on {args.host} is already in use, so the course was "
+            f"not started.\nStop the other server, or choose another port: "
+            f"make serve PORT={args.port + 1}",
+            file=sys.stderr,
+        )
+        return 2
+    app.initialize([])
+    print(
+        f"\n  The course is at http://{args.host}:{args.port}/  (Ctrl-C to stop)\n",
+        flush=True,
+    )
+    app.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

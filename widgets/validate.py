@@ -1,0 +1,168 @@
+"""Check course content from the command line before it reaches learners.
+
+    python -m widgets.validate [PATH ...]
+
+Each PATH is a file or a folder (every matching file inside is checked).
+With no PATH, every default folder is checked (``assets/quizzes`` for banks).
+Prints one ``path:line: message`` line per problem and exits 1, or prints a
+short summary and exits 0.  It never shows a traceback: its readers are
+clinicians editing YAML, not programmers.
+
+New kinds of check (lesson metadata, say) plug in by adding a :class:`Check`
+to :data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model.bank import (
+    REFERENCES_FILE,
+    BankError,
+    Problem,
+    load_reference_keys,
+    validate_bank,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository root: the folder holding the ``widgets`` package."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every check may need besides the file itself."""
+
+    root: Path
+    known_refs: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One kind of file the validator knows: where it lives and how to check it."""
+
+    noun: str  # for the summary: "3 banks OK"
+    patterns: tuple[str, ...]  # file names this check handles, e.g. ("*.yaml",)
+    default_dir: str  # checked when no PATH is given, relative to the root
+    run: Callable[[Path, Context], list[Problem]]
+
+    def handles(self, path: Path) -> bool:
+        return any(fnmatch.fnmatch(path.name, p) for p in self.patterns)
+
+    def files_in(self, folder: Path) -> list[Path]:
+        return sorted(p for p in folder.iterdir() if p.is_file() and self.handles(p))
+
+
+def check_bank(path: Path, context: Context) -> list[Problem]:
+    """Check one quiz bank, including its reference keys when they are known."""
+    return validate_bank(path, context.known_refs)
+
+
+CHECKS: list[Check] = [
+    Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank),
+]
+
+
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to where they are, if inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def load_context(root: Path) -> tuple[Context, list[Problem]]:
+    """Read the shared references; a broken references file is itself a problem."""
+    refs_file = root / REFERENCES_FILE
+    if not refs_file.is_file():
+        return Context(root, None), []
+    try:
+        return Context(root, load_reference_keys(_shown(refs_file))), []
+    except BankError as exc:
+        return Context(root, None), exc.problems
+
+
+def find_targets(
+    paths: Sequence[str], root: Path, checks: Sequence[Check]
+) -> tuple[list[tuple[Check, Path]], list[Problem]]:
+    """Pair each file to check with its check; report paths nothing can check."""
+    targets: list[tuple[Check, Path]] = []
+    problems: list[Problem] = []
+    if not paths:
+        for check in checks:
+            folder = root / check.default_dir
+            if folder.is_dir():
+                targets += [(check, _shown(f)) for f in check.files_in(folder)]
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            for check in checks:
+                targets += [(check, path / f.name) for f in check.files_in(path)]
+        elif not path.exists():
+            problems.append(Problem(arg, 1, "no such file or folder"))
+        else:
+            matching = [c for c in checks if c.handles(path)]
+            if not matching:
+                kinds = " or ".join(p for c in checks for p in c.patterns)
+                problems.append(Problem(arg, 1, f"not a file this tool checks (expected {kinds})"))
+            targets += [(c, path) for c in matching]
+    unique = list(dict.fromkeys(targets))
+    return unique, problems
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = [f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in counts.items()]
+    return ", ".join(parts) + " OK"
+
+
+def run(
+    paths: Sequence[str], root: Path = ROOT, checks: Sequence[Check] | None = None
+) -> tuple[list[Problem], dict[str, int]]:
+    """All problems found, plus how many files of each kind were checked."""
+    checks = CHECKS if checks is None else checks
+    context, problems = load_context(root)
+    targets, missing = find_targets(paths, root, checks)
+    problems += missing
+    counts = {c.noun: 0 for c in checks}
+    for check, path in targets:
+        counts[check.noun] += 1
+        problems += check.run(path, context)
+    return problems, counts
+
+
+def main(argv: Sequence[str] | None = None, *, root: Path = ROOT) -> int:
+    """Entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m widgets.validate",
+        description="Check quiz banks. Prints path:line: message for each problem.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="quiz bank files or folders (default: assets/quizzes)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        problems, counts = run(args.paths, root)
+    except Exception as exc:  # never a traceback for an author
+        print(f"widgets.validate: could not finish checking ({exc!r})", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} found", file=sys.stderr)
+        return 1
+    print(_summary(counts))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
