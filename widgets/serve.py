@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
 
 import jinja2
+import tornado.ioloop
 import tornado.web
 
 from . import coursemap
@@ -148,6 +150,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _stop_cleanly_on(*signals: int) -> None:
+    """Ctrl-C (or a TERM from a supervisor) stops the loop; Voila then shuts kernels down."""
+
+    def stop(signum, frame):
+        print("\n  Stopping the course server...", file=sys.stderr, flush=True)
+        loop = tornado.ioloop.IOLoop.current()
+        loop.add_callback_from_signal(loop.stop)
+
+    for sig in signals:
+        signal.signal(sig, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(ASSETS)] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
@@ -162,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     app.initialize([])
+    _stop_cleanly_on(signal.SIGINT, signal.SIGTERM)
     print(
         f"\n  The course is at http://{args.host}:{args.port}/  (Ctrl-C to stop)\n",
         flush=True,

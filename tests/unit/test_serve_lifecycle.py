@@ -1,0 +1,31 @@
+"""make serve: prints its URL, and Ctrl-C stops it and its kernels cleanly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, free_port, wait_http
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_server_prints_url_and_stops_on_signal(sig):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "widgets.serve", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=60)
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert f"http://127.0.0.1:{port}/" in out
+    assert "Stopping the course server" in out
+    assert proc.returncode == 0
