@@ -61,24 +61,9 @@ class CourseServer:
 
 @pytest.fixture(scope="session")
 def course_server(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    cmd = [
-        sys.executable, "-m", "widgets.serve", "--port", str(port),
-        "--cull-idle", str(TEST_CULL_IDLE), "--cull-interval", str(TEST_CULL_INTERVAL),
-    ]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
-    server = CourseServer(port, proc, log)
-    try:
-        wait_http(server.url + "/")
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    server = start_server(tmp_path_factory)
+    yield server
+    stop_server(server)
 
 
 def _need_chromium() -> None:
@@ -103,3 +88,45 @@ def browser():
 
 def lesson_files() -> list[Path]:
     return sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))
+
+
+def start_server(tmp_path_factory, lessons_dir: Path | None = None):
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    env = dict(os.environ)
+    if lessons_dir is not None:
+        env["COURSE_LESSONS"] = str(lessons_dir)
+    cmd = [
+        sys.executable, "-m", "widgets.serve", "--port", str(port),
+        "--cull-idle", str(TEST_CULL_IDLE), "--cull-interval", str(TEST_CULL_INTERVAL),
+    ]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+    server = CourseServer(port, proc, log)
+    try:
+        wait_http(server.url + "/")
+    except Exception:
+        proc.kill()
+        raise
+    return server
+
+
+def stop_server(server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def fixture_server(tmp_path_factory):
+    """A course server whose lessons are the quiz fixtures in tests/fixtures."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("fixture-lessons")
+    for f in (ROOT / "tests" / "fixtures").iterdir():
+        shutil.copy(f, folder / f.name)
+    server = start_server(tmp_path_factory, folder)
+    yield server
+    stop_server(server)

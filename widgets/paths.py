@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ROOT / "lessons"
+# COURSE_LESSONS lets tests serve a folder of fixture lessons instead.
+LESSONS = Path(os.environ.get("COURSE_LESSONS") or ROOT / "lessons").resolve()
 ASSETS = ROOT / "assets"
 QUIZZES = ASSETS / "quizzes"
 DATA = ASSETS / "data"

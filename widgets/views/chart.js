@@ -1,0 +1,91 @@
+// Accessible chart: plotly plot (role=img with a name), caption, data table.
+// plotly.js is loaded once per page from the course server, never a CDN.
+
+function plotlyUrl() {
+  let base = "/";
+  const cfg = document.getElementById("jupyter-config-data");
+  if (cfg) {
+    try { base = JSON.parse(cfg.textContent).baseUrl || "/"; } catch (e) { /* keep "/" */ }
+  }
+  if (!base.endsWith("/")) base += "/";
+  // Voila: the course server's vendor route. JupyterLab: extra static path (make lab).
+  return document.body.dataset.voila ? `${base}course/vendor/plotly.min.js` : `${base}static/plotly.min.js`;
+}
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__coursePlotly) {
+    window.__coursePlotly = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = plotlyUrl();
+      s.async = true;
+      s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
+      s.onerror = () => { window.__coursePlotly = null; reject(new Error("plotly.js could not be fetched")); };
+      document.head.appendChild(s);
+    });
+  }
+  return window.__coursePlotly;
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+let counter = 0;
+
+function render({ model, el: host }) {
+  const id = `course-chart-${++counter}`;
+  const figure = el("figure", { class: "course-chart", "aria-labelledby": `${id}-cap` });
+  const plot = el("div", {
+    class: "course-chart-plot",
+    role: "img",
+    "aria-label": `${model.get("title")}. ${model.get("description")}`,
+  });
+  const cap = el("figcaption", { id: `${id}-cap` });
+  cap.append(el("strong", {}, model.get("title")), document.createTextNode(" " + model.get("description")));
+  if (model.get("source")) cap.append(el("span", { class: "course-chart-source" }, " Source: " + model.get("source")));
+
+  const details = el("details", { class: "course-chart-data" });
+  details.append(el("summary", {}, "Show the numbers as a table"));
+  const table = el("table");
+  table.append(el("caption", {}, model.get("title")));
+  const head = el("tr");
+  for (const c of model.get("columns")) head.append(el("th", { scope: "col" }, c));
+  table.append(el("thead")).append(head);
+  const body = el("tbody");
+  for (const row of model.get("rows")) {
+    const tr = el("tr");
+    row.forEach((v, i) => tr.append(el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {}, String(v))));
+    body.append(tr);
+  }
+  table.append(body);
+  details.append(table);
+  figure.append(plot, cap, details);
+  host.append(figure);
+
+  loadPlotly()
+    .then((Plotly) => {
+      const fig = JSON.parse(model.get("figure_json"));
+      const layout = fig.layout || {};
+      const fg = getComputedStyle(host).color;
+      layout.paper_bgcolor = "rgba(0,0,0,0)";
+      layout.plot_bgcolor = "rgba(0,0,0,0)";
+      layout.font = Object.assign({}, layout.font || {}, { color: fg, family: getComputedStyle(host).fontFamily });
+      layout.autosize = true;
+      return Plotly.newPlot(plot, fig.data || [], layout, { displayModeBar: false, responsive: true });
+    })
+    .then(() => { figure.dataset.ready = "true"; })
+    .catch(() => {
+      plot.removeAttribute("role");
+      plot.removeAttribute("aria-label");
+      plot.className = "course-notice";
+      plot.textContent = "The chart could not be drawn here. The same numbers are in the table below.";
+      details.open = true;
+      figure.dataset.ready = "true";
+    });
+}
+
+export default { render };
