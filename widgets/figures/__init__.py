@@ -1,0 +1,1 @@
+"""Figure builders: each reads its numbers, with sources, from ``assets/data``."""
