@@ -26,7 +26,8 @@ test: $(STAMP)
 
 ## make lab: JupyterLab for educators, opened on lessons/
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons \
+	  --ServerApp.extra_static_paths="['$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data")')']" 
 
 ## make lock: re-pin constraints.txt from a clean resolve of pyproject.toml
 lock:
