@@ -136,3 +136,28 @@ def test_themes_readable(browser, course_server, theme):
         assert problems == []
     finally:
         ctx.close()
+
+
+def test_landing_shows_browser_progress_and_reset_clears_it(browser, course_server):
+    first = coursemap.lessons()[0].slug
+    ctx, page, _, _ = visit(browser, course_server.url + "/")
+    try:
+        wait_rendered(page)
+        status = page.locator(f'[data-status-for="{first}"]')
+        assert status.inner_text() == "(not started)"
+        page.evaluate(
+            """slug => localStorage.setItem('ketamine-course:v1', JSON.stringify(
+                 {lessons: {[slug]: {_visited: true, q1: {correct: true}, q2: {correct: false}}}}))""",
+            first,
+        )
+        page.reload()
+        wait_rendered(page)
+        assert status.inner_text() == "(started: 1 of 2 answered questions right)"
+        assert "opened 1 of" in page.locator("#course-progress-summary").inner_text()
+        page.once("dialog", lambda d: d.accept())
+        page.locator("#course-reset").focus()
+        page.keyboard.press("Enter")
+        assert status.inner_text() == "(not started)"
+        assert page.evaluate("() => localStorage.getItem('ketamine-course:v1')") is None
+    finally:
+        ctx.close()
