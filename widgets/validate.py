@@ -62,8 +62,16 @@ def check_bank(path: Path, context: Context) -> list[Problem]:
     return validate_bank(path, context.known_refs)
 
 
+def check_lesson_file(path: Path, context: Context) -> list[Problem]:
+    """Check one lesson notebook against the lesson contract (numbers are cell numbers)."""
+    from .lessons import check_lesson
+
+    return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes")
+
+
 CHECKS: list[Check] = [
     Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank),
+    Check(noun="lesson", patterns=("[0-9][0-9]-*.ipynb",), default_dir="lessons", run=check_lesson_file),
 ]
 
 
@@ -115,7 +123,8 @@ def find_targets(
 
 
 def _summary(counts: dict[str, int]) -> str:
-    parts = [f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in counts.items()]
+    shown = {noun: n for noun, n in counts.items() if n} or counts
+    parts = [f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in shown.items()]
     return ", ".join(parts) + " OK"
 
 
@@ -138,7 +147,7 @@ def main(argv: Sequence[str] | None = None, *, root: Path = ROOT) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m widgets.validate",
-        description="Check quiz banks. Prints path:line: message for each problem.",
+        description="Check quiz banks and lessons. Prints path:line: message for each problem (for a lesson, the number is the cell number).",
     )
     parser.add_argument(
         "paths",

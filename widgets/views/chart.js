@@ -54,7 +54,9 @@ function render({ model, el: host }) {
   table.append(el("caption", {}, model.get("title")));
   const head = el("tr");
   for (const c of model.get("columns")) head.append(el("th", { scope: "col" }, c));
-  table.append(el("thead")).append(head);
+  const thead = el("thead");
+  thead.append(head);
+  table.append(thead);
   const body = el("tbody");
   for (const row of model.get("rows")) {
     const tr = el("tr");

@@ -1,0 +1,38 @@
+"""Re-run lesson notebooks top to bottom and store clean outputs.
+
+``python -m widgets.execute [NOTEBOOK ...]`` (default: every lesson) runs each
+notebook in a fresh kernel, as strict ``pytest --nbval`` expects, then drops
+the saved widget state, which only holds random ids and copies of the
+widgets' JavaScript.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .paths import LESSONS
+
+
+def execute(path: Path, timeout: int = 120) -> None:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    for p in paths:
+        print(f"running {p} ...", flush=True)
+        execute(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

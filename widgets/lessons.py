@@ -1,0 +1,269 @@
+"""Lesson contract checks: pure Python over the notebook JSON.
+
+Each problem is a :class:`~widgets.model.Problem`; for notebooks its number
+is the **cell number** (1 = first cell), which is what an educator sees in
+JupyterLab.  Used by ``python -m widgets.validate`` and the content tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from collections.abc import Collection
+from typing import Any
+
+from .model import Problem
+from .paths import QUIZZES
+
+H1 = re.compile(r"^#\s+(.+)$", re.M)
+MINUTES = re.compile(r"about (\d+) minutes", re.I)
+SECTION = re.compile(r"^##\s+(.+)$", re.M)
+BULLET = re.compile(r"^\s*[-*]\s+\S", re.M)
+NUMBERED_REF = re.compile(r'^\s*(\d+)\.\s+<a id="ref-([a-z0-9-]+)"></a>(.*)$', re.M)
+CITE = re.compile(r"\[(\d+)\]\(#ref-([a-z0-9-]+)\)")
+LAST_REVIEWED = re.compile(r"last reviewed:?\s*\**\s*(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
+QUIZ_CALL = re.compile(r"""\bquiz\(\s*["']([^"']+)["']""")
+FIGURE_CALL = re.compile(r"^from widgets\.figures", re.M)
+DETAILS = re.compile(r"<details>\s*<summary>\s*Go deeper", re.I)
+SAFETY_BOX = re.compile(r'<div class="course-safety"[^>]*>(.*?)</div>', re.S | re.I)
+DETAILS_BLOCK = re.compile(r"<details>.*?</details>", re.S | re.I)
+# From the safe-messaging standard (patient-education checklist, C1/C3).
+FORBIDDEN = re.compile(
+    r"committed suicide|successful(?:ly)? (?:suicide|attempt)|failed attempt|epidemic|"
+    r"miracle|\bcur(?:e|es|ed|ing)\b|\binstant(?:ly)?\b|prevents? suicide|no side effects|"
+    r"works in hours|chose to die",
+    re.I,
+)
+OFF_LABEL_TOPIC = re.compile(r"\b(?:IV|intravenous|infusions?|oral|racemic)\b[^.]*\bketamine\b|\bketamine infusion", re.I)
+OFF_LABEL_WORD = re.compile(r"off-label|not (?:FDA[- ])?approved", re.I)
+# A paragraph with a number needs a citation, unless the number is one of these.
+NUMBER = re.compile(r"\d")
+EXEMPT_NUMBER = re.compile(
+    r"\b(?:lesson|step|steps|question|part|phase|week|day|cell)s? \d+\b|\b988\b|"
+    r"\b(?:about|around) \d+ minutes\b|\bR\d+\b|\d{4}-\d{2}-\d{2}|\bSTAR\*?D\b|\b20[0-2]\d\b|"
+    r"\"out of 100\"|QIDS-SR16|MADRS|\b\d+(?:st|nd|rd|th)\b|\b0\d\b|\[\d+\]|\b\d+ (?:to \d+ )?minutes\b|"
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b",
+    re.I,
+)
+
+
+@dataclass
+class Cell:
+    number: int  # 1-based
+    kind: str
+    source: str
+
+
+@dataclass
+class Lesson:
+    path: Path
+    metadata: dict[str, Any]
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def markdown(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "markdown"]
+
+    def code(self) -> list[Cell]:
+        return [c for c in self.cells if c.kind == "code"]
+
+    def section(self, title: str) -> Cell | None:
+        for c in self.markdown():
+            if re.search(rf"^##\s+{re.escape(title)}\s*$", c.source, re.M | re.I):
+                return c
+        return None
+
+
+def read_lesson(path: Path) -> Lesson:
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [
+        Cell(i + 1, c.get("cell_type", ""), "".join(c.get("source", "")))
+        for i, c in enumerate(nb.get("cells", []))
+    ]
+    return Lesson(Path(path), nb.get("metadata", {}), cells)
+
+
+def prose(lesson: Lesson) -> list[Cell]:
+    """Markdown cells that are lesson text (not the reference list)."""
+    refs = lesson.section("References")
+    return [c for c in lesson.markdown() if c is not refs]
+
+
+def core_text(lesson: Lesson) -> str:
+    """Core prose for reading level: no Go-deeper blocks, no safety boxes, no references."""
+    parts = []
+    for c in prose(lesson):
+        text = DETAILS_BLOCK.sub(" ", SAFETY_BOX.sub(" ", c.source))
+        parts.append(text)
+    return "\n\n".join(parts)
+
+
+def safety_text(lesson: Lesson) -> str:
+    return "\n\n".join(m.group(1) for c in prose(lesson) for m in SAFETY_BOX.finditer(c.source))
+
+
+def references(lesson: Lesson) -> list[tuple[int, str, str]]:
+    """(number, key, text) for each entry of the References list."""
+    cell = lesson.section("References")
+    if not cell:
+        return []
+    return [(int(n), key, text) for n, key, text in NUMBERED_REF.findall(cell.source)]
+
+
+def check_lesson(
+    path: Path,
+    ref_entries: Collection[str] | None = None,
+    today: dt.date | None = None,
+    quizzes: Path = QUIZZES,
+) -> list[Problem]:
+    """Every problem with one lesson against the lesson contract."""
+    today = today or dt.date.today()
+    p = str(path)
+    try:
+        lesson = read_lesson(path)
+    except (OSError, ValueError) as e:
+        return [Problem(p, 1, f"the notebook cannot be read: {e}")]
+    out: list[Problem] = []
+
+    def bad(cell: int, msg: str) -> None:
+        out.append(Problem(p, cell, msg))
+
+    meta = lesson.metadata
+    course = meta.get("course") if isinstance(meta.get("course"), dict) else {}
+    if not str(meta.get("title", "")).strip():
+        bad(1, 'the notebook has no "title" in its metadata (Edit > Notebook metadata)')
+    minutes = course.get("minutes")
+    if not isinstance(minutes, int) or minutes <= 0:
+        bad(1, 'metadata "course.minutes" must be a whole number of minutes')
+    reviewed = str(course.get("last_reviewed", ""))
+    try:
+        when = dt.date.fromisoformat(reviewed)
+        if (today - when).days > 365:
+            bad(1, f"last reviewed {reviewed}, more than 12 months ago: review the lesson and update the date")
+    except ValueError:
+        bad(1, 'metadata "course.last_reviewed" must be a date like 2026-11-22')
+
+    md = lesson.markdown()
+    if not md:
+        return out + [Problem(p, 1, "the lesson has no text cells")]
+    first = md[0]
+    h1 = H1.search(first.source)
+    if not h1:
+        bad(first.number, 'the first text cell must start with the lesson title as "# Title"')
+    m = MINUTES.search(first.source)
+    if not m:
+        bad(first.number, 'the first text cell must say how long the lesson takes, e.g. "*About 10 minutes*"')
+    elif isinstance(minutes, int) and int(m.group(1)) != minutes:
+        bad(first.number, f"the text says about {m.group(1)} minutes but the metadata says {minutes}")
+    for title, lo, hi in (("What you will learn", 3, 5), ("Key points", 3, 5)):
+        cell = lesson.section(title)
+        if cell is None:
+            bad(first.number, f'add a "## {title}" section with {lo} to {hi} bullet points')
+            continue
+        n = len(BULLET.findall(cell.source))
+        if not lo <= n <= hi:
+            bad(cell.number, f'"## {title}" has {n} bullet points; use {lo} to {hi}')
+
+    # References: numbered 1..n, each a known key with a DOI, PMID or URL.
+    refs_cell = lesson.section("References")
+    refs = references(lesson)
+    if refs_cell is None:
+        bad(len(lesson.cells), 'add a "## References" section at the end')
+    else:
+        if not refs:
+            bad(refs_cell.number, 'list references as: 1. <a id="ref-KEY"></a>Authors (year). Title. *Journal*. doi:...')
+        if not LAST_REVIEWED.search(refs_cell.source):
+            bad(refs_cell.number, 'add "Last reviewed: YYYY-MM-DD" under the references')
+        elif _iso(LAST_REVIEWED.search(refs_cell.source).group(1)) != reviewed:
+            bad(refs_cell.number, f'"Last reviewed" date differs from metadata course.last_reviewed ({reviewed})')
+    numbers = {}
+    for i, (n, key, text) in enumerate(refs, start=1):
+        if n != i:
+            bad(refs_cell.number, f"reference {key} is numbered {n}; number the list 1, 2, 3 … in order")
+        numbers[key] = i
+        if ref_entries is not None and key not in ref_entries:
+            bad(refs_cell.number, f'reference "{key}" is not in assets/references.yaml')
+        if not re.search(r"doi|pmid|https?://", text, re.I):
+            bad(refs_cell.number, f'reference "{key}" needs a DOI, PMID or web address')
+    cited: set[str] = set()
+    for c in prose(lesson):
+        for n, key in CITE.findall(c.source):
+            cited.add(key)
+            if key not in numbers:
+                bad(c.number, f'citation [{n}] points to "{key}", which is not in the References list')
+            elif int(n) != numbers[key]:
+                bad(c.number, f'citation [{n}] for "{key}" should be [{numbers[key]}] to match the References list')
+    for key in numbers:
+        if key not in cited:
+            bad(refs_cell.number, f'reference "{key}" is listed but never cited in the lesson')
+
+    # Numbers need a citation in the same paragraph or bullet.
+    for c in prose(lesson):
+        if c is first or c is lesson.section("What you will learn"):
+            continue
+        for para in _paragraphs(c.source):
+            if para.lstrip().startswith("#"):
+                continue  # headings sum up the cited text below them
+            stripped = EXEMPT_NUMBER.sub("", CITE.sub("", para))
+            stripped = re.sub(r"^\s*(?:#+|\d+\.)\s", "", stripped)
+            if NUMBER.search(stripped) and not CITE.search(para):
+                bad(c.number, f'a number needs a citation in the same paragraph: "{_short(para)}"')
+
+    # Safe messaging and off-label labelling.
+    for c in prose(lesson):
+        for m in FORBIDDEN.finditer(c.source):
+            bad(c.number, f'safe-messaging: do not write "{m.group(0)}" (see the patient-education checklist)')
+        if OFF_LABEL_TOPIC.search(c.source) and not OFF_LABEL_WORD.search(c.source):
+            bad(c.number, 'racemic (IV, oral, infusion) ketamine is mentioned without saying it is "off-label"')
+
+    if not any(DETAILS.search(c.source) for c in md):
+        bad(first.number, 'add at least one "Go deeper" block: <details><summary>Go deeper: …</summary> … </details>')
+    calls = [(c, QUIZ_CALL.search(c.source)) for c in lesson.code()]
+    quiz_calls = [(c, m) for c, m in calls if m]
+    if not quiz_calls:
+        bad(len(lesson.cells), f'add a quiz: a code cell with quiz("{lesson.slug}")')
+    for c, m in quiz_calls:
+        if m.group(1) != lesson.slug and not m.group(1).startswith("review"):
+            bad(c.number, f'quiz("{m.group(1)}") should be quiz("{lesson.slug}")')
+        elif not (quizzes / f"{m.group(1)}.yaml").exists():
+            bad(c.number, f"the quiz bank assets/quizzes/{m.group(1)}.yaml does not exist")
+    if not any(FIGURE_CALL.search(c.source) for c in lesson.code()):
+        bad(first.number, "add at least one interactive figure (a code cell: from widgets.figures... import ...)")
+    return out
+
+
+def _paragraphs(source: str) -> list[str]:
+    """Paragraphs, list items and table rows; a list that follows a paragraph
+    ending in ":" shares that paragraph's citations (it continues the sentence)."""
+    blocks = [b for b in re.split(r"\n\s*\n", source) if b.strip()]
+    out: list[str] = []
+    lead_cites = ""
+    for block in blocks:
+        items = re.split(r"\n(?=\s*(?:[-*]|\d+\.) )|\n(?=\|)", block)
+        is_list = re.match(r"\s*(?:[-*]|\d+\.) ", block) is not None
+        for item in items:
+            if item.strip().startswith("|---") or not item.strip():
+                continue
+            out.append(item + (" " + lead_cites if is_list else ""))
+        last = block.strip().splitlines()[-1]
+        lead_cites = " ".join(CITE.findall(block) and [m.group(0) for m in CITE.finditer(block)]) if last.rstrip().endswith(":") else ""
+    return out
+
+
+def _iso(text: str) -> str:
+    """'22 November 2026' or '2026-11-22' as '2026-11-22'."""
+    try:
+        return dt.datetime.strptime(text, "%d %B %Y").date().isoformat()
+    except ValueError:
+        return text
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,66 @@
+"""Reading level of lesson prose, measured offline.
+
+textstat 0.7.13 fetches NLTK's cmudict for English syllables at run time,
+which fails without a network; we make it use its Pyphen path instead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_PATCHED = False
+
+
+def _textstat():
+    global _PATCHED
+    import textstat
+    import textstat.backend.counts._count_syllables as cs
+
+    if not _PATCHED:
+        cs.get_cmudict = lambda lang: None  # Pyphen only: offline and repeatable
+        _PATCHED = True
+    return textstat
+
+
+URL = re.compile(r"https?://\S+|<[^>]+>|\]\([^)]*\)")
+CITATION = re.compile(r"\[\[[^\]]*\]\([^)]*\)(?:,\s*\[[^\]]*\]\([^)]*\))*\]")
+TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def plain_text(markdown: str) -> str:
+    """Prose only: no citations, links, HTML tags, tables or Markdown marks."""
+    text = CITATION.sub("", markdown)
+    lines = []
+    for line in text.splitlines():
+        if TABLE_LINE.match(line):
+            continue
+        line = re.sub(r"^\s{0,3}#{1,6}\s*", "", line)  # headings become sentences
+        line = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", line)  # list marks
+        if line.strip() and not re.search(r"[.!?:]\s*$", line.strip()):
+            line = line.rstrip() + "."  # headings and bullets end a sentence
+        lines.append(line)
+    text = "\n".join(lines)
+    text = URL.sub(" ", text)
+    text = re.sub(r"[*_`\\]|\[|\]", "", text)
+    text = html.unescape(text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Grade:
+    fk: float  # Flesch-Kincaid grade
+    smog: float
+    ease: float  # Flesch reading ease
+    words: int
+
+
+def grade(text: str) -> Grade:
+    ts = _textstat()
+    return Grade(
+        fk=round(ts.flesch_kincaid_grade(text), 1),
+        smog=round(ts.smog_index(text), 1),
+        ease=round(ts.flesch_reading_ease(text), 1),
+        words=ts.lexicon_count(text),
+    )
