@@ -1,0 +1,137 @@
+"""Lessons meet the lesson contract, read at the target grade, and message safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, lesson_files
+from widgets.lessons import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
+from widgets.model import load_reference_keys
+from widgets.readability import grade, plain_text
+
+REFS = load_reference_keys(ROOT / "assets" / "references.yaml")
+LESSONS = lesson_files()
+CORE_MAX, SAFETY_MAX = 8.0, 6.0
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_meets_contract(path):
+    problems = check_lesson(path, REFS)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_reading_level(path):
+    lesson = read_lesson(path)
+    core = grade(plain_text(core_text(lesson)))
+    assert core.words > 150
+    assert core.fk <= CORE_MAX, f"{path.name}: core text FK grade {core.fk} > {CORE_MAX}"
+    safety = plain_text(safety_text(lesson))
+    if safety:
+        assert grade(safety).fk <= SAFETY_MAX, f"{path.name}: safety text FK grade {grade(safety).fk}"
+
+
+def test_reading_level_measure_is_real():
+    """The measure separates plain from dense text (it is not a constant)."""
+    plain = "You can stop at any time. Ask your care team. They will help you."
+    dense = ("Pharmacological antagonism of N-methyl-D-aspartate receptors precipitates "
+             "glutamatergic disinhibition, consequently facilitating synaptogenesis.")
+    assert grade(plain).fk < 4 < 14 < grade(dense).fk
+
+
+@pytest.mark.parametrize("bank", sorted((ROOT / "assets" / "quizzes").glob("*.yaml")), ids=lambda p: p.stem)
+def test_quiz_banks_message_safely(bank):
+    hits = FORBIDDEN.findall(bank.read_text(encoding="utf-8"))
+    assert hits == [], f"{bank.name}: {hits}"
+
+
+def test_every_reference_has_an_identifier():
+    data = yaml.safe_load((ROOT / "assets" / "references.yaml").read_text())
+    for key, entry in data.items():
+        assert entry.get("authors") and entry.get("year") and entry.get("title"), key
+        assert entry.get("doi") or entry.get("pmid") or entry.get("url"), key
+
+
+# -- the checker fails on each missing contract element -----------------------
+
+@pytest.fixture()
+def lesson_copy(tmp_path):
+    src = LESSONS[-1]
+    dst = tmp_path / src.name
+    shutil.copy(src, dst)
+    (tmp_path / "quizzes").mkdir()
+    shutil.copy(ROOT / "assets" / "quizzes" / f"{src.stem}.yaml", tmp_path / "quizzes")
+    return dst
+
+
+def edit(path: Path, fn) -> None:
+    nb = json.loads(path.read_text())
+    fn(nb)
+    path.write_text(json.dumps(nb))
+
+
+def md_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def messages(path, **kw) -> list[str]:
+    return [p.message for p in check_lesson(path, REFS, quizzes=path.parent / "quizzes", **kw)]
+
+
+def test_copy_is_clean(lesson_copy):
+    assert messages(lesson_copy) == []
+
+
+def test_missing_key_points(lesson_copy):
+    edit(lesson_copy, lambda nb: nb["cells"].remove(
+        next(c for c in md_cells(nb) if "".join(c["source"]).startswith("## Key points"))))
+    assert 'add a "## Key points" section with 3 to 5 bullet points' in messages(lesson_copy)
+
+
+def test_unknown_reference_key(lesson_copy):
+    def fn(nb):
+        refs = next(c for c in md_cells(nb) if "".join(c["source"]).startswith("## References"))
+        refs["source"] = "".join(refs["source"]).replace('<a id="ref-', '<a id="ref-zz', 1)
+    edit(lesson_copy, fn)
+    got = messages(lesson_copy)
+    assert any(re.match(r'reference "zz[a-z0-9-]+" is not in assets/references.yaml', m) for m in got)
+
+
+@pytest.mark.parametrize("word", ["committed suicide", "a miracle", "a cure", "successful attempt"])
+def test_forbidden_wording(lesson_copy, word):
+    edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append(f"\n\nThis is {word}.\n"))
+    assert any(m.startswith("safe-messaging") for m in messages(lesson_copy))
+
+
+def test_number_without_citation(lesson_copy):
+    edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append("\n\nAbout 42 out of 100 people felt better.\n"))
+    assert any("a number needs a citation" in m and "42" in m for m in messages(lesson_copy))
+
+
+def test_off_label_must_be_said(lesson_copy):
+    edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append("\n\nSome clinics give IV ketamine.\n"))
+    assert any("off-label" in m for m in messages(lesson_copy))
+
+
+def test_missing_go_deeper_quiz_and_figure(lesson_copy):
+    def fn(nb):
+        for c in md_cells(nb):
+            c["source"] = re.sub(r"<details>.*?</details>", "", "".join(c["source"]), flags=re.S)
+        nb["cells"] = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    edit(lesson_copy, fn)
+    got = messages(lesson_copy)
+    assert any("Go deeper" in m for m in got)
+    assert any(m.startswith("add a quiz") for m in got)
+    assert any("interactive figure" in m for m in got)
+
+
+def test_review_date_older_than_a_year(lesson_copy):
+    later = dt.date.today() + dt.timedelta(days=400)
+    assert any("more than 12 months ago" in m for m in messages(lesson_copy, today=later))
