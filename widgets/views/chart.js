@@ -65,7 +65,8 @@ function render({ model, el: host }) {
   }
   table.append(body);
   details.append(table);
-  figure.append(plot, cap, details);
+  const toggles = model.get("toggle_label") ? el("fieldset", { class: "course-chart-toggles" }) : null;
+  figure.append(...(toggles ? [toggles] : []), plot, cap, details);
   host.append(figure);
 
   loadPlotly()
@@ -79,7 +80,10 @@ function render({ model, el: host }) {
       layout.autosize = true;
       return Plotly.newPlot(plot, fig.data || [], layout, { displayModeBar: false, responsive: true });
     })
-    .then(() => { figure.dataset.ready = "true"; })
+    .then(() => {
+      if (toggles) addToggles(window.Plotly, plot, toggles, model);
+      figure.dataset.ready = "true";
+    })
     .catch(() => {
       plot.removeAttribute("role");
       plot.removeAttribute("aria-label");
@@ -88,6 +92,27 @@ function render({ model, el: host }) {
       details.open = true;
       figure.dataset.ready = "true";
     });
+}
+
+function addToggles(Plotly, plot, box, model) {
+  box.append(el("legend", {}, model.get("toggle_label")));
+  const names = (plot.data || []).map((t, i) => t.name || `Series ${i + 1}`);
+  const label = () => {
+    const shown = names.filter((_, i) => plot.data[i].visible !== false);
+    plot.setAttribute("aria-label", `${model.get("title")}. Showing: ${shown.join(", ") || "nothing"}. ${model.get("description")}`);
+  };
+  names.forEach((name, i) => {
+    const id = `${plot.id || "chart"}-t${i}-${Math.random().toString(36).slice(2, 8)}`;
+    const box1 = el("input", { type: "checkbox", id });
+    box1.checked = true;
+    box1.addEventListener("change", () => {
+      Plotly.restyle(plot, { visible: box1.checked ? true : false }, [i]).then(label);
+    });
+    const lab = el("label", { for: id });
+    lab.append(box1, document.createTextNode(name));
+    box.append(lab);
+  });
+  label();
 }
 
 export default { render };

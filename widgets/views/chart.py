@@ -26,6 +26,7 @@ class Chart(anywidget.AnyWidget):
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
     rows = traitlets.List(traitlets.List()).tag(sync=True)
     source = traitlets.Unicode("").tag(sync=True)
+    toggle_label = traitlets.Unicode("").tag(sync=True)
 
 
 def chart(
@@ -36,8 +37,13 @@ def chart(
     table: list[dict],
     columns: list[str] | None = None,
     source: str = "",
+    toggle_label: str = "",
 ) -> Chart:
-    """Wrap a plotly figure with its caption, description and data table."""
+    """Wrap a plotly figure with its caption, description and data table.
+
+    With ``toggle_label`` (e.g. "Routes to show"), the learner gets one
+    checkbox per trace to choose what to compare.
+    """
     if not title.strip() or not description.strip():
         raise ValueError("every chart needs a title and a description (its text alternative)")
     if not table:
@@ -51,6 +57,7 @@ def chart(
         columns=cols,
         rows=rows,
         source=source,
+        toggle_label=toggle_label,
     )
 
 

@@ -1,0 +1,78 @@
+"""Interactive figures work from the keyboard and always carry a text alternative."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_quiz import AXE_TAGS, tab_to
+
+pytestmark = pytest.mark.browser
+PAGE = "/voila/render/figures-sampler.ipynb"
+
+
+def open_page(browser, server, theme=None):
+    ctx = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.url + PAGE + (f"?theme={theme}" if theme else ""))
+    page.wait_for_selector(".course-stepper[data-ready=true]", timeout=60_000)
+    page.wait_for_selector(".course-chart[data-ready=true]", timeout=60_000)
+    return ctx, page, errors
+
+
+def test_stepper_by_keyboard(browser, fixture_server):
+    ctx, page, errors = open_page(browser, fixture_server)
+    try:
+        panel = page.locator(".course-stepper-panel")
+        assert panel.get_attribute("role") == "status"
+        assert "Step 1 of 3" in panel.inner_text() and "Animal or lab study" in panel.inner_text()
+        tab_to(page, ".course-stepper button:not([disabled])")
+        page.keyboard.press("Enter")  # Next
+        assert "Step 2 of 3" in panel.inner_text() and "Second" in panel.inner_text()
+        page.keyboard.press("Enter")
+        assert "Step 3 of 3" in panel.inner_text()
+        # At the end Next is disabled and focus moved to Previous, not lost.
+        assert page.evaluate("() => document.activeElement.textContent").startswith("← Previous")
+        page.keyboard.press("Enter")
+        assert "Step 2 of 3" in panel.inner_text()
+        # The text alternative lists every step.
+        items = page.locator(".course-stepper details li").all_text_contents()
+        assert len(items) == 3 and "Expert opinion" in items[2]
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_chart_toggles_and_text_alternative(browser, fixture_server):
+    ctx, page, errors = open_page(browser, fixture_server)
+    try:
+        plot = page.locator(".course-chart-plot")
+        assert plot.get_attribute("role") == "img"
+        assert "Showing: Route A, Route B" in plot.get_attribute("aria-label")
+        tab_to(page, ".course-chart-toggles input")
+        page.keyboard.press("Space")  # hide Route A
+        page.wait_for_function(
+            "() => document.querySelector('.course-chart-plot').getAttribute('aria-label').includes('Showing: Route B.')"
+        )
+        assert page.evaluate("() => document.querySelector('.course-chart-plot').data[0].visible") is False
+        tab_to(page, ".course-chart-data summary")
+        page.keyboard.press("Enter")
+        assert page.locator(".course-chart-data table").is_visible()
+        assert page.locator(".course-chart-data tbody tr").count() == 2
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_figures_axe_clean(browser, fixture_server, theme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx, page, _ = open_page(browser, fixture_server, theme)
+    try:
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        assert results.response["violations"] == [], results.generate_report()
+    finally:
+        ctx.close()
