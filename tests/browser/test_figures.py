@@ -76,3 +76,41 @@ def test_figures_axe_clean(browser, fixture_server, theme):
         assert results.response["violations"] == [], results.generate_report()
     finally:
         ctx.close()
+
+
+def test_question_builder_keyboard_persist_and_print(browser, fixture_server):
+    ctx, page, errors = open_page(browser, fixture_server)
+    try:
+        page.wait_for_selector(".course-qb[data-ready=true]")
+        tab_to(page, '.course-qb input[id$="-ride-home"]')
+        page.keyboard.press("Space")
+        tab_to(page, ".course-qb-input")
+        page.keyboard.type("Will it interact with my other medicines?")
+        page.keyboard.press("Enter")
+        handout = page.locator(".course-handout")
+        assert "Who can drive me home" in handout.inner_text()
+        assert "Will it interact with my other medicines?" in handout.inner_text()
+        assert "Added:" in page.locator(".course-qb [role=status]").inner_text()
+        page.reload()
+        page.wait_for_selector(".course-qb[data-ready=true]", timeout=60_000)
+        assert page.locator('.course-qb input[id$="-ride-home"]').is_checked()
+        assert "Will it interact" in page.locator(".course-handout").inner_text()
+
+        # On paper: only the handout, no navigation, crisis bar chrome or code.
+        page.evaluate("""() => {
+            document.body.classList.add('course-print-handout');
+            const h = document.querySelector('.course-handout');
+            for (let n = h; n && n !== document.body; n = n.parentElement) n.classList.add('course-print-path');
+        }""")
+        page.emulate_media(media="print")
+        visible = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed')
+            .filter(e => !e.closest('.course-handout') && e.children.length === 0 && e.textContent.trim())
+            .map(e => e.textContent.trim())""")
+        assert visible == [], f"printed outside the handout: {visible[:5]}"
+        pdf = page.pdf(format="A4")
+        pages = len([m for m in __import__("re").finditer(rb"/Type\s*/Page[^s]", pdf)])
+        assert pages == 1, f"handout printed on {pages} pages"
+        assert errors == []
+    finally:
+        ctx.close()
