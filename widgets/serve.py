@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import inspect
 import os
 import signal
 import socket
@@ -53,13 +54,22 @@ class NotFoundHandler(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
 
-def _touch_xsrf_cookie(req, notebook, cwd) -> None:
-    """Make the render page set the ``_xsrf`` cookie.
+def _with_xsrf_cookie(handler_class):
+    """A render handler that sets the ``_xsrf`` cookie.
 
     Without it the page's shutdown beacon is refused with 403 when a tab is
-    closed, and the kernel lingers until culled (voila issue #1458).
+    closed, and the kernel lingers until culled (voila issue #1458).  Doing
+    it here, not in a prelaunch hook, keeps preheated kernels available.
     """
-    req.xsrf_token  # noqa: B018 - reading it is what sets the cookie
+
+    class RenderWithXsrf(handler_class):
+        async def prepare(self):
+            result = super().prepare()  # sets the current user first
+            if inspect.isawaitable(result):
+                await result
+            self.xsrf_token  # noqa: B018 - reading it is what sets the cookie
+
+    return RenderWithXsrf
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -77,10 +87,15 @@ def build_app(argv: list[str] | None = None):
     """A configured (not yet started) Voila application for the course."""
     from traitlets.config import Config
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     class CourseVoila(Voila):
         def init_handlers(self):
+            # Voila applies tornado_settings after the Application exists, too
+            # late for compress_response; add gzip the way tornado would.
+            if tornado.web.GZipContentEncoding not in self.app.transforms:
+                self.app.transforms.append(tornado.web.GZipContentEncoding)
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True
             )
@@ -89,6 +104,8 @@ def build_app(argv: list[str] | None = None):
                 handler = h[1]
                 if handler is TornadoVoilaTreeHandler or "contents" in h[0]:
                     continue
+                if handler is TornadoVoilaHandler:
+                    h = (h[0], _with_xsrf_cookie(handler), *h[2:])
                 keep.append(h)
             return [
                 (r"/", LandingHandler, {"env": env}),
@@ -109,7 +126,6 @@ def build_app(argv: list[str] | None = None):
     cfg.Voila.port_retries = 0  # never serve silently on another port
     cfg.Voila.open_browser = False
     cfg.Voila.root_dir = str(LESSONS)
-    cfg.Voila.tornado_settings = {"compress_response": True}
     vc = cfg.VoilaConfiguration
     vc.template = "course"
     vc.strip_sources = True
@@ -122,7 +138,10 @@ def build_app(argv: list[str] | None = None):
         "anywidget",
     ]
     vc.file_allowlist = [r"^$"]  # /voila/files serves nothing
-    vc.prelaunch_hook = _touch_xsrf_cookie
+    # A warm kernel per lesson, already past imports and figure building:
+    # the page only has to connect.  COURSE_POOL=0 turns it off.
+    vc.preheat_kernel = args.pool > 0
+    vc.default_pool_size = max(args.pool, 1)
     km = cfg.MappingKernelManager
     km.cull_idle_timeout = args.cull_idle
     km.cull_interval = args.cull_interval
@@ -143,6 +162,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=int(env.get("COURSE_CULL_IDLE", "600")),
         help="seconds before an idle kernel with no open tab is shut down",
+    )
+    p.add_argument(
+        "--pool",
+        type=int,
+        default=int(env.get("COURSE_POOL", "0")),
+        help="preheated kernels kept ready per lesson (0 turns preheating off)",
     )
     p.add_argument(
         "--cull-interval", type=int, default=int(env.get("COURSE_CULL_INTERVAL", "60"))

@@ -104,7 +104,7 @@ def test_question_builder_keyboard_persist_and_print(browser, fixture_server):
         }""")
         page.emulate_media(media="print")
         visible = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
-            .filter(e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed')
+            .filter(e => e.checkVisibility())
             .filter(e => !e.closest('.course-handout') && e.children.length === 0 && e.textContent.trim())
             .map(e => e.textContent.trim())""")
         assert visible == [], f"printed outside the handout: {visible[:5]}"
