@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab lock clean
+.PHONY: install serve test lab check preview new-lesson hooks lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,24 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons \
 	  --ServerApp.extra_static_paths="['$$($(BIN)/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data")')']" 
+
+## make check: fast content checks with a per-lesson table (for educators)
+check: $(STAMP)
+	$(BIN)/python -m widgets.check
+
+## make preview: the course as learners see it; edit a lesson, save, reload the page
+preview: $(STAMP)
+	@echo "Preview: every page load runs the saved lesson afresh, so just save and reload."
+	COURSE_POOL=0 PORT=$(PORT) exec $(BIN)/python -m widgets.serve
+
+## make new-lesson SLUG=sleep-and-ketamine TITLE="Sleep and ketamine"
+new-lesson: $(STAMP)
+	@test -n "$(SLUG)" -a -n "$(TITLE)" || { echo 'Usage: make new-lesson SLUG=my-topic TITLE="My topic"'; exit 2; }
+	$(BIN)/python -m widgets.newlesson "$(SLUG)" "$(TITLE)"
+
+## make hooks: run the pre-commit checks before every git commit
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 ## make lock: re-pin constraints.txt from a clean resolve of pyproject.toml
 lock:

@@ -1,0 +1,101 @@
+"""``make check``: fast content checks with a per-lesson table, for educators.
+
+For each lesson: quiz bank valid, references cited and listed, reading grade
+of core text and safety boxes against their limits, safe-messaging lint,
+contract elements, review date, and notebook hygiene.  Problems follow the
+table, one per line as ``path:line: message`` (for a lesson, the cell number).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import lessons as contract
+from .model import load_reference_keys, validate_bank
+from .nbcheck import check_notebook
+from .paths import LESSONS, QUIZZES, REFERENCES, ROOT
+from .readability import grade, plain_text
+
+CORE_LIMIT = 8.0
+SAFETY_LIMIT = 6.0
+
+
+@dataclass
+class Row:
+    lesson: str
+    bank: str
+    core: str
+    safety: str
+    problems: int
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
+    refs = load_reference_keys(REFERENCES) if REFERENCES.exists() else None
+    rows, lines = [], []
+    for path in lesson_paths:
+        found = []
+        bank = QUIZZES / f"{path.stem}.yaml"
+        bank_problems = validate_bank(bank, refs) if bank.exists() else []
+        found += [str(p).replace(str(bank), _shown(bank)) for p in bank_problems]
+        found += [_relabel(p, path) for p in contract.check_lesson(path, refs)]
+        found += [_relabel(p, path) for p in check_notebook(path)]
+        core_txt = safety_txt = ""
+        try:
+            doc = contract.read_lesson(path)
+            core_txt, safety_txt = plain_text(contract.core_text(doc)), plain_text(contract.safety_text(doc))
+        except (OSError, ValueError):
+            pass
+        core = grade(core_txt).fk if core_txt else None
+        safety = grade(safety_txt).fk if safety_txt else None
+        if core is not None and core > CORE_LIMIT:
+            found.append(f"{_shown(path)}:1: core text reads at grade {core}; the limit is {CORE_LIMIT:g}: use shorter sentences and everyday words")
+        if safety is not None and safety > SAFETY_LIMIT:
+            found.append(f"{_shown(path)}:1: safety boxes read at grade {safety}; the limit is {SAFETY_LIMIT:g}")
+        rows.append(Row(
+            path.stem,
+            "missing" if not bank.exists() else ("OK" if not bank_problems else f"{len(bank_problems)} problem(s)"),
+            "–" if core is None else f"{core:.1f} {'OK' if core <= CORE_LIMIT else 'TOO HIGH'}",
+            "–" if safety is None else f"{safety:.1f} {'OK' if safety <= SAFETY_LIMIT else 'TOO HIGH'}",
+            len(found),
+        ))
+        lines += found
+    return rows, lines
+
+
+def _relabel(problem, path: Path) -> str:
+    return f"{_shown(path)}:{problem.line}: {problem.message}"
+
+
+def table(rows: list[Row]) -> str:
+    head = ("Lesson", "Quiz bank", f"Core grade (≤{CORE_LIMIT:g})", f"Safety grade (≤{SAFETY_LIMIT:g})", "Problems")
+    data = [head] + [(r.lesson, r.bank, r.core, r.safety, str(r.problems)) for r in rows]
+    widths = [max(len(row[i]) for row in data) for i in range(len(head))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+    out += [fmt.format(*row) for row in data[1:]]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    rows, lines = check(paths)
+    print(table(rows))
+    print()
+    for line in lines:
+        print(line)
+    print(f"{len(lines)} problem{'s' if len(lines) != 1 else ''} found" if lines else "All checks passed.")
+    return 1 if lines else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Notebook hygiene for lessons: saved from a clean, in-order run.
+
+``python -m widgets.nbcheck [NOTEBOOK ...]`` (default: every lesson) prints
+``path:cell: message`` for each problem and exits 1 if there are any.  It
+catches a lesson saved from a messy JupyterLab session before commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .model import Problem
+from .paths import LESSONS
+
+KERNEL = "python3"
+
+
+def check_notebook(path: Path) -> list[Problem]:
+    p = str(path)
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return [Problem(p, 1, f"the notebook cannot be read: {e}")]
+    out: list[Problem] = []
+    meta = nb.get("metadata", {})
+    kernel = (meta.get("kernelspec") or {}).get("name")
+    if kernel != KERNEL:
+        out.append(Problem(p, 1, f'kernel is "{kernel}"; lessons use "{KERNEL}" (Kernel > Change Kernel)'))
+    if "widgets" in meta:
+        out.append(Problem(p, 1, "saved widget state found: re-run with `python -m widgets.execute` (or untick Settings > Save Widget State Automatically)"))
+    expected = 1
+    for i, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        count = cell.get("execution_count")
+        if count is None:
+            out.append(Problem(p, i, "code cell was never run: run the whole lesson with `python -m widgets.execute`"))
+        elif count != expected:
+            out.append(Problem(p, i, f"cells ran out of order (this one is [{count}], expected [{expected}]): restart the kernel and run all, or use `python -m widgets.execute`"))
+        expected = (count or expected) + 1
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                out.append(Problem(p, i, f'the cell raised {output.get("ename")}: fix it so the lesson runs cleanly'))
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                out.append(Problem(p, i, "the cell printed warnings or errors (stderr): fix them so learners never see them"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    problems = [prob for path in paths for prob in check_notebook(path)]
+    for prob in problems:
+        print(prob)
+    if not problems:
+        print(f"{len(paths)} notebook{'s' if len(paths) != 1 else ''} clean")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
