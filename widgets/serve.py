@@ -33,6 +33,37 @@ def _plotly_js_dir() -> Path:
     return Path(plotly.__file__).parent / "package_data"
 
 
+# Only the course's own origin, for every kind of resource: a third-party
+# request cannot happen even by mistake.  Voila's page needs inline scripts
+# and styles; anywidget loads each widget's code from a blob: URL.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class SecurityHeaders(tornado.web.OutputTransform):
+    """Add the course's security headers to every response, static files too."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        for name, value in SECURITY_HEADERS.items():
+            headers[name] = value
+        return status_code, headers, chunk
+
+
 class LandingHandler(tornado.web.RequestHandler):
     """The course map at ``/``: every lesson, in order, with its length."""
 
@@ -72,6 +103,26 @@ def _with_xsrf_cookie(handler_class):
     return RenderWithXsrf
 
 
+def _not_found_on_bad_path(handler_class):
+    """Voila's template static handler answers 500 to odd paths ("../"): make it 404."""
+
+    class SafeStatic(handler_class):
+        def parse_url_path(self, path):
+            try:
+                return super().parse_url_path(path)
+            except (ValueError, AssertionError):
+                raise tornado.web.HTTPError(404) from None
+
+        @classmethod
+        def get_absolute_path(cls, root, path):
+            try:
+                return super().get_absolute_path(root, path)
+            except (ValueError, AssertionError):
+                raise tornado.web.HTTPError(404) from None
+
+    return SafeStatic
+
+
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
@@ -87,6 +138,7 @@ def build_app(argv: list[str] | None = None):
     """A configured (not yet started) Voila application for the course."""
     from traitlets.config import Config
     from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
@@ -96,6 +148,8 @@ def build_app(argv: list[str] | None = None):
             # late for compress_response; add gzip the way tornado would.
             if tornado.web.GZipContentEncoding not in self.app.transforms:
                 self.app.transforms.append(tornado.web.GZipContentEncoding)
+            if SecurityHeaders not in self.app.transforms:
+                self.app.transforms.append(SecurityHeaders)
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True
             )
@@ -106,6 +160,8 @@ def build_app(argv: list[str] | None = None):
                     continue
                 if handler is TornadoVoilaHandler:
                     h = (h[0], _with_xsrf_cookie(handler), *h[2:])
+                elif handler is TemplateStaticFileHandler:
+                    h = (h[0], _not_found_on_bad_path(handler), *h[2:])
                 keep.append(h)
             return [
                 (r"/", LandingHandler, {"env": env}),
