@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab check preview new-lesson hooks lock clean
+.PHONY: install serve test lab check preview new-lesson hooks bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ new-lesson: $(STAMP)
 ## make hooks: run the pre-commit checks before every git commit
 hooks: $(STAMP)
 	$(BIN)/pre-commit install
+
+## make bench: course vs stock Voila vs static export (loopback, under 10 minutes)
+bench: $(STAMP)
+	timeout 600 $(BIN)/python bench/run.py
 
 ## make lock: re-pin constraints.txt from a clean resolve of pyproject.toml
 lock:

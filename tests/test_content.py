@@ -116,7 +116,8 @@ def test_number_without_citation(lesson_copy):
 
 
 def test_off_label_must_be_said(lesson_copy):
-    edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append("\n\nSome clinics give IV ketamine.\n"))
+    new_cell = {"cell_type": "markdown", "metadata": {}, "source": ["## Clinics\n\nSome clinics give IV ketamine.\n"]}
+    edit(lesson_copy, lambda nb: nb["cells"].insert(1, new_cell))
     assert any("off-label" in m for m in messages(lesson_copy))
 
 

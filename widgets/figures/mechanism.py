@@ -1,0 +1,107 @@
+"""Figure for lesson 02, "How ketamine might work": the mechanism explorer.
+
+The steps, captions, evidence labels and sources live in
+``assets/data/mechanism_steps.csv``, so an educator can correct a step without
+reading this code.  Citation numbers are not stored in the CSV: they are read
+from the lesson's own reference list, so they stay right when the list is
+renumbered.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from widgets.paths import DATA, LESSONS, REFERENCES
+
+STEPS_CSV = DATA / "mechanism_steps.csv"
+LESSON = "02-how-ketamine-works"
+COLUMNS = ("step", "title", "caption", "evidence", "ref_key", "source_note")
+
+
+def ref_keys(cell: str) -> list[str]:
+    """'li2010; autry2011' -> ['li2010', 'autry2011']."""
+    return [k.strip() for k in re.split(r"[;,]", cell or "") if k.strip()]
+
+
+@lru_cache(maxsize=None)
+def lesson_numbers(slug: str) -> dict[str, int]:
+    """{reference key: its number in the lesson's References list}."""
+    from widgets.lessons import read_lesson, references
+
+    path = Path(LESSONS) / f"{slug}.ipynb"
+    if not path.is_file():
+        return {}
+    return {key: n for n, key, _ in references(read_lesson(path))}
+
+
+@lru_cache(maxsize=None)
+def _bibliography() -> dict:
+    import yaml
+
+    return yaml.safe_load(REFERENCES.read_text(encoding="utf-8")) or {}
+
+
+def _author_year(key: str) -> str:
+    entry = _bibliography().get(key, {})
+    first = str(entry.get("authors", key)).split(",")[0].split(" (")[0].strip()
+    return f"{first} {entry.get('year', '')}".strip()
+
+
+def cite_text(keys: list[str], slug: str) -> str:
+    """'[3, 5]' from the lesson's numbering; '(Li 2010)' if a key is not listed there."""
+    numbers = lesson_numbers(slug)
+    nums = sorted({numbers[k] for k in keys if k in numbers})
+    missing = [_author_year(k) for k in keys if k not in numbers]
+    parts = []
+    if nums:
+        parts.append("[" + ", ".join(str(n) for n in nums) + "]")
+    if missing:
+        parts.append("(" + "; ".join(missing) + ")")
+    return " ".join(parts)
+
+
+def read_steps(path: Path = STEPS_CSV) -> list[dict[str, str]]:
+    """The cascade in step order, as text straight from the CSV."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path.name} is missing the column(s) {', '.join(missing)}")
+        rows = list(reader)
+    if not rows:
+        raise ValueError(f"{path} has no data rows; add one row per step of the cascade")
+    return sorted(rows, key=lambda r: int(r["step"]))
+
+
+def steps_for_view(rows: list[dict[str, str]], slug: str = LESSON) -> list[dict[str, str]]:
+    return [
+        {
+            "title": r["title"],
+            "caption": r["caption"],
+            "evidence": r["evidence"],
+            "cite": cite_text(ref_keys(r["ref_key"]), slug),
+        }
+        for r in rows
+    ]
+
+
+def cascade_explorer():
+    """Step through the leading explanation of how ketamine might work."""
+    from widgets.views.stepper import stepper
+
+    rows = read_steps()
+    animal = sum("animal" in r["evidence"].lower() for r in rows)
+    return stepper(
+        title="The leading explanation, one step at a time",
+        description=(
+            f"This is the chain of {len(rows)} steps that many scientists think may explain how ketamine "
+            f"helps depression. Of the {len(rows)} steps, {animal} come mainly from studies in rats and mice. "
+            "Use the Next and Previous buttons, or open the full list below. Each step shows its evidence "
+            "label and its source number."
+        ),
+        steps=steps_for_view(rows),
+        source="the numbered studies in each step, listed under References at the end of this lesson.",
+    )
