@@ -21,7 +21,7 @@ import jinja2
 import tornado.ioloop
 import tornado.web
 
-from . import coursemap
+from . import coursemap, glossary
 from .paths import ASSETS, LESSONS
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
@@ -73,6 +73,17 @@ class LandingHandler(tornado.web.RequestHandler):
     def get(self) -> None:
         page = self.env.get_template("landing.html.j2").render(
             lessons=coursemap.lessons(), nav=coursemap.nav("")
+        )
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(page)
+
+
+class GlossaryHandler(LandingHandler):
+    """Every glossary term on one page, each with an anchor lessons link to."""
+
+    def get(self) -> None:
+        page = self.env.get_template("glossary.html.j2").render(
+            terms=glossary.load(), nav=coursemap.nav("")
         )
         self.set_header("Cache-Control", "no-cache")
         self.finish(page)
@@ -165,6 +176,7 @@ def build_app(argv: list[str] | None = None):
                 keep.append(h)
             return [
                 (r"/", LandingHandler, {"env": env}),
+                (r"/glossary", GlossaryHandler, {"env": env}),
                 (r"/voila/tree.*", NotFoundHandler),
                 (r"/voila/api/contents.*", NotFoundHandler),
                 (

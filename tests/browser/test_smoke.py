@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import lesson_files
 from widgets import coursemap
 
-PAGES = ["/"] + [f"/voila/render/{p.name}" for p in lesson_files()]
+PAGES = ["/", "/glossary"] + [f"/voila/render/{p.name}" for p in lesson_files()]
 pytestmark = pytest.mark.browser
 
 
@@ -51,6 +51,9 @@ def test_page_renders_clean(browser, course_server, path):
         h1 = page.locator("#course-main h1").first.inner_text()
         if path == "/":
             assert "ketamine" in h1.lower()
+        elif path == "/glossary":
+            assert h1 == "Glossary"
+            assert page.locator("dl.course-glossary dt").count() >= 20
         else:
             lesson = coursemap.nav(path.rsplit("/", 1)[-1]).current
             assert lesson is not None
