@@ -12,18 +12,20 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, lesson_files
+from widgets.glossary import load as glossary_load
 from widgets.lessons import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
 from widgets.model import load_reference_keys
 from widgets.readability import grade, plain_text
 
 REFS = load_reference_keys(ROOT / "assets" / "references.yaml")
+GLOSSARY = {t.slug for t in glossary_load()}
 LESSONS = lesson_files()
 CORE_MAX, SAFETY_MAX = 8.0, 6.0
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_lesson_meets_contract(path):
-    problems = check_lesson(path, REFS)
+    problems = check_lesson(path, REFS, glossary_slugs=GLOSSARY)
     assert problems == [], "\n".join(map(str, problems))
 
 
@@ -82,7 +84,7 @@ def md_cells(nb):
 
 
 def messages(path, **kw) -> list[str]:
-    return [p.message for p in check_lesson(path, REFS, quizzes=path.parent / "quizzes", **kw)]
+    return [p.message for p in check_lesson(path, REFS, quizzes=path.parent / "quizzes", glossary_slugs=GLOSSARY, **kw)]
 
 
 def test_copy_is_clean(lesson_copy):
@@ -136,3 +138,8 @@ def test_missing_go_deeper_quiz_and_figure(lesson_copy):
 def test_review_date_older_than_a_year(lesson_copy):
     later = dt.date.today() + dt.timedelta(days=400)
     assert any("more than 12 months ago" in m for m in messages(lesson_copy, today=later))
+
+
+def test_glossary_link_to_unknown_term(lesson_copy):
+    edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append("\n\nA [**thing**](/glossary#no-such-term).\n"))
+    assert 'glossary link "#no-such-term" is not a term in assets/glossary.yaml' in messages(lesson_copy)

@@ -12,10 +12,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import glossary
 from . import lessons as contract
 from .model import load_reference_keys, validate_bank
 from .nbcheck import check_notebook
-from .paths import LESSONS, QUIZZES, REFERENCES, ROOT
+from .paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
 from .readability import grade, plain_text
 
 CORE_LIMIT = 8.0
@@ -40,13 +41,14 @@ def _shown(path: Path) -> str:
 
 def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
     refs = load_reference_keys(REFERENCES) if REFERENCES.exists() else None
+    slugs = {t.slug for t in glossary.load()} if GLOSSARY.exists() else None
     rows, lines = [], []
     for path in lesson_paths:
         found = []
         bank = QUIZZES / f"{path.stem}.yaml"
         bank_problems = validate_bank(bank, refs) if bank.exists() else []
         found += [str(p).replace(str(bank), _shown(bank)) for p in bank_problems]
-        found += [_relabel(p, path) for p in contract.check_lesson(path, refs)]
+        found += [_relabel(p, path) for p in contract.check_lesson(path, refs, glossary_slugs=slugs)]
         found += [_relabel(p, path) for p in check_notebook(path)]
         core_txt = safety_txt = ""
         try:

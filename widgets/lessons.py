@@ -23,6 +23,7 @@ MINUTES = re.compile(r"about (\d+) minutes", re.I)
 SECTION = re.compile(r"^##\s+(.+)$", re.M)
 BULLET = re.compile(r"^\s*[-*]\s+\S", re.M)
 NUMBERED_REF = re.compile(r'^\s*(\d+)\.\s+<a id="ref-([a-z0-9-]+)"></a>(.*)$', re.M)
+GLOSSARY_LINK = re.compile(r"\]\(/glossary#([a-z0-9-]+)\)")
 CITE = re.compile(r"\[(\d+)\]\(#ref-([a-z0-9-]+)\)")
 LAST_REVIEWED = re.compile(r"last reviewed:?\s*\**\s*(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
 QUIZ_CALL = re.compile(r"""\bquiz\(\s*["']([^"']+)["']""")
@@ -121,6 +122,7 @@ def check_lesson(
     ref_entries: Collection[str] | None = None,
     today: dt.date | None = None,
     quizzes: Path = QUIZZES,
+    glossary_slugs: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every problem with one lesson against the lesson contract."""
     today = today or dt.date.today()
@@ -221,6 +223,15 @@ def check_lesson(
             bad(c.number, f'safe-messaging: do not write "{m.group(0)}" (see the patient-education checklist)')
         if OFF_LABEL_TOPIC.search(c.source) and not OFF_LABEL_WORD.search(c.source):
             bad(c.number, 'racemic (IV, oral, infusion) ketamine is mentioned without saying it is "off-label"')
+
+    # Terms link to the glossary page at first use.
+    links = [(c, slug) for c in prose(lesson) for slug in GLOSSARY_LINK.findall(c.source)]
+    if not links:
+        bad(first.number, "link each new term to the glossary at first use: [**term**](/glossary#term-slug)")
+    if glossary_slugs is not None:
+        for c, slug in links:
+            if slug not in glossary_slugs:
+                bad(c.number, f'glossary link "#{slug}" is not a term in assets/glossary.yaml')
 
     if not any(DETAILS.search(c.source) for c in md):
         bad(first.number, 'add at least one "Go deeper" block: <details><summary>Go deeper: …</summary> … </details>')

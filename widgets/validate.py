@@ -64,9 +64,12 @@ def check_bank(path: Path, context: Context) -> list[Problem]:
 
 def check_lesson_file(path: Path, context: Context) -> list[Problem]:
     """Check one lesson notebook against the lesson contract (numbers are cell numbers)."""
+    from .glossary import load
     from .lessons import check_lesson
 
-    return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes")
+    gloss = context.root / "assets" / "glossary.yaml"
+    slugs = {t.slug for t in load(gloss)} if gloss.is_file() else None
+    return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes", glossary_slugs=slugs)
 
 
 CHECKS: list[Check] = [

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, lesson_files
+from tests.conftest import lesson_files
 from widgets import check, lessons, newlesson
 from widgets.model import validate_bank
 from widgets.nbcheck import check_notebook
@@ -78,6 +78,7 @@ def test_new_lesson_has_every_contract_part(tmp_path):
     # Only content still to write is reported: no missing sections.
     assert msgs == [
         'list references as: 1. <a id="ref-KEY"></a>Authors (year). Title. *Journal*. doi:...',
+        "link each new term to the glossary at first use: [**term**](/glossary#term-slug)",
         "add at least one interactive figure (a code cell: from widgets.figures... import ...)",
     ]
     assert any("at least one question" in p.message or "empty" in p.message for p in validate_bank(bank))
