@@ -164,3 +164,24 @@ def test_landing_shows_browser_progress_and_reset_clears_it(browser, course_serv
         assert page.evaluate("() => localStorage.getItem('ketamine-course:v1')") is None
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_zero_violations_on_every_page(browser, course_server, path):
+    """axe-core with the WCAG 2.2 AA tags, on the landing page, glossary and every lesson."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx, page, _, _ = visit(browser, course_server.url + path)
+    try:
+        wait_rendered(page)
+        if path.startswith("/voila/render/"):
+            page.wait_for_selector(".cq[data-ready=true]", timeout=60_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.course-chart')].every(f => f.dataset.ready === 'true')",
+                timeout=60_000,
+            )
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert results.response["violations"] == [], results.generate_report()
+    finally:
+        ctx.close()
