@@ -244,6 +244,11 @@ def check_lesson(
             bad(c.number, f'quiz("{m.group(1)}") should be quiz("{lesson.slug}")')
         elif not (quizzes / f"{m.group(1)}.yaml").exists():
             bad(c.number, f"the quiz bank assets/quizzes/{m.group(1)}.yaml does not exist")
+        else:
+            out.extend(_bank_size(quizzes / f"{m.group(1)}.yaml", p, c.number))
+    for c in md:
+        if "TODO" in c.source:
+            bad(c.number, "replace the TODO text with the lesson's content")
     if not any(FIGURE_CALL.search(c.source) for c in lesson.code()):
         bad(first.number, "add at least one interactive figure (a code cell: from widgets.figures... import ...)")
     return out
@@ -264,6 +269,24 @@ def _paragraphs(source: str) -> list[str]:
             out.append(item + (" " + lead_cites if is_list else ""))
         last = block.strip().splitlines()[-1]
         lead_cites = " ".join(CITE.findall(block) and [m.group(0) for m in CITE.finditer(block)]) if last.rstrip().endswith(":") else ""
+    return out
+
+
+def _bank_size(bank: Path, p: str, cell: int) -> list[Problem]:
+    """The contract asks for at least 5 questions, one of them a teach-back."""
+    import yaml
+
+    try:
+        questions = (yaml.safe_load(bank.read_text(encoding="utf-8")) or {}).get("questions") or []
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return []  # the bank validator reports unreadable banks
+    if not isinstance(questions, list):
+        return []
+    out = []
+    if len(questions) < 5:
+        out.append(Problem(p, cell, f"the quiz has {len(questions)} question(s); the lesson contract asks for at least 5"))
+    if not any(isinstance(q, dict) and q.get("type") == "teachback" for q in questions):
+        out.append(Problem(p, cell, 'add a teach-back question ("In your own words…") to the quiz'))
     return out
 
 
