@@ -70,9 +70,9 @@ def test_new_lesson_has_every_contract_part(tmp_path):
     (tmp_path / "quizzes").mkdir()
     for p in lesson_files():
         shutil.copy(p, tmp_path / "lessons" / p.name)
-    nb_path, bank = newlesson.create("sleep-and-ketamine", "Sleep and ketamine",
+    nb_path, bank = newlesson.create("authoring-test-topic", "Authoring test topic",
                                      tmp_path / "lessons", tmp_path / "quizzes", dt.date(2026, 11, 22))
-    assert nb_path.name == f"{len(lesson_files()):02d}-sleep-and-ketamine.ipynb"
+    assert nb_path.name == f"{len(lesson_files()):02d}-authoring-test-topic.ipynb"
     msgs = [p.message for p in lessons.check_lesson(nb_path, set(), quizzes=tmp_path / "quizzes",
                                                     today=dt.date(2026, 11, 22))]
     # Only content still to write is reported: no missing sections.
