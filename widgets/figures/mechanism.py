@@ -9,11 +9,11 @@ renumbered.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
 
+from widgets.figures._data import read_rows
 from widgets.paths import DATA, LESSONS, REFERENCES
 
 STEPS_CSV = DATA / "mechanism_steps.csv"
@@ -65,14 +65,7 @@ def cite_text(keys: list[str], slug: str) -> str:
 
 def read_steps(path: Path = STEPS_CSV) -> list[dict[str, str]]:
     """The cascade in step order, as text straight from the CSV."""
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path.name} is missing the column(s) {', '.join(missing)}")
-        rows = list(reader)
-    if not rows:
-        raise ValueError(f"{path} has no data rows; add one row per step of the cascade")
+    rows = read_rows(path, COLUMNS, what="step of the cascade")
     return sorted(rows, key=lambda r: int(r["step"]))
 
 

@@ -7,9 +7,9 @@ evidence brief it came from.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from widgets.figures._data import about, read_rows
 from widgets.paths import DATA
 
 TRIALS_CSV = DATA / "trial_results.csv"
@@ -19,11 +19,6 @@ MEASURE_COLOURS = {"Response": "#0072B2", "Remission": "#D55E00"}
 NOT_GIVEN = "Not reported in our sources"
 
 
-def about(pct: float) -> int:
-    """A percentage as a whole number out of 100, rounding halves up."""
-    return int(float(pct) + 0.5)
-
-
 def is_treatment(arm: str) -> bool:
     """True for the ketamine or esketamine group; false for the comparison group."""
     return "ketamine" in arm.lower()
@@ -31,10 +26,7 @@ def is_treatment(arm: str) -> bool:
 
 def read_trials(path: Path = TRIALS_CSV) -> list[dict[str, str]]:
     """The trial rows, in the order of the CSV."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        raise ValueError(f"{path} has no data rows; add one row per group and measure")
+    rows = read_rows(path, what="group and measure")
     for r in rows:
         if r["measure"] not in MEASURES:
             raise ValueError(f"{path}: measure must be one of {MEASURES}, not {r['measure']!r}")

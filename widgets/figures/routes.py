@@ -9,9 +9,9 @@ lesson's own reference list, as in the mechanism explorer.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from widgets.figures._data import read_rows
 from widgets.figures.mechanism import cite_text, ref_keys
 from widgets.paths import DATA
 
@@ -29,18 +29,6 @@ ROUTE_COLUMNS = (
     "time_to_peak_min_high", "approval_status", "ref_key", "source_note",
 )
 DAY_COLUMNS = ("phase", "start_min", "end_min", "what_happens", "ref_key")
-
-
-def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path.name} is missing the column(s) {', '.join(missing)}")
-        rows = list(reader)
-    if not rows:
-        raise ValueError(f"{path} has no data rows")
-    return rows
 
 
 def _num(text: str) -> float | None:
@@ -68,7 +56,7 @@ def _span(low: float | None, high: float | None, unit: str) -> str:
 
 def read_routes(path: Path = ROUTES_CSV) -> list[dict]:
     rows = []
-    for r in _read(path, ROUTE_COLUMNS):
+    for r in read_rows(path, ROUTE_COLUMNS):
         rows.append({
             **r,
             "bio": (_num(r["bioavailability_pct_low"]), _num(r["bioavailability_pct_high"])),
@@ -194,7 +182,7 @@ def route_comparison():
 
 def read_day(path: Path = DAY_CSV) -> list[dict]:
     rows = []
-    for r in _read(path, DAY_COLUMNS):
+    for r in read_rows(path, DAY_COLUMNS):
         start = _num(r["start_min"])
         if start is None:
             raise ValueError(f"{path.name}: the phase {r['phase']!r} needs a start_min")

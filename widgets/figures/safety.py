@@ -8,9 +8,9 @@ or update a figure without reading this code.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from widgets.figures._data import about, read_rows
 from widgets.paths import DATA
 
 SIDE_EFFECTS_CSV = DATA / "side_effects.csv"
@@ -27,27 +27,14 @@ GAP = 3  # columns between the two arrays of one effect
 ROW = 14  # rows of space per effect: label, captions and a 10-row array
 
 
-def about(pct: float) -> int:
-    """A percentage as a whole number out of 100, rounding halves up (11.5 -> 12)."""
-    return int(float(pct) + 0.5)
-
-
 def read_side_effects(path: Path = SIDE_EFFECTS_CSV) -> list[dict[str, str]]:
     """The side-effect rows, in the order of the CSV."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        raise ValueError(f"{path} has no data rows; add one row per side effect")
-    return rows
+    return read_rows(path, what="side effect")
 
 
 def read_timeline(path: Path = TIMELINE_CSV) -> list[dict[str, str]]:
     """The session timeline rows, in the order of the CSV."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        raise ValueError(f"{path} has no data rows; add one row per point on the timeline")
-    return rows
+    return read_rows(path, what="point on the timeline")
 
 
 # -- icon arrays ---------------------------------------------------------------
