@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab check preview new-lesson hooks bench lock clean
+.PHONY: install serve test lab check preview new-lesson hooks bench stress lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,9 +47,13 @@ new-lesson: $(STAMP)
 hooks: $(STAMP)
 	$(BIN)/pre-commit install
 
+## make stress: 30 learners at once, then 300 abandoned tabs (loopback, under 10 minutes)
+stress: $(STAMP)
+	timeout 600 $(BIN)/python -m bench.stress
+
 ## make bench: course vs stock Voila vs static export (loopback, under 10 minutes)
 bench: $(STAMP)
-	timeout 600 $(BIN)/python bench/run.py
+	timeout 600 $(BIN)/python -m bench.run
 
 ## make lock: re-pin constraints.txt from a clean resolve of pyproject.toml
 lock:

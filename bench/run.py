@@ -6,6 +6,8 @@ several loads each in a new browser context (warm-up excluded); bytes and
 requests per load; requests to other hosts; kernel memory per open page and
 server memory.  Then 10 learners opening lessons at once.  The static export
 has no kernel, so its time is to the load event: the floor for these pages.
+Before each side is measured, the benchmark waits until no server is busy
+(pool refills, kernel shutdowns), so neither side pays for the other's work.
 Writes bench/results.json and prints a table.
 """
 
@@ -16,18 +18,18 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
 from playwright.async_api import async_playwright
+
+from bench.net import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -38,29 +40,12 @@ CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "10"))
 USABLE = ".cq[data-ready=true] input:enabled, .cq[data-ready=true] button:enabled"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 90) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
-
-
 class Server:
     def __init__(self, name: str, cmd: list[str], url: str, cwd: Path, env=None):
         self.name, self.url = name, url
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        wait_http(url + "/")
+        wait_http(url + "/", timeout=180)
 
     def memory(self) -> tuple[float, float, int]:
         """(server MB, kernels MB, kernel count)."""
@@ -72,6 +57,27 @@ class Server:
         kernels = [k for k in kids if "ipykernel" in " ".join(k.cmdline())]
         mb = lambda ps: sum(p.memory_info().rss for p in ps) / 2**20  # noqa: E731
         return mb([me]), mb(kernels), len(kernels)
+
+    def busy(self) -> float:
+        """CPU use of the server and its kernels over half a second (1.0 = one core)."""
+        try:
+            procs = [psutil.Process(self.proc.pid)]
+            procs += procs[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for p in procs:
+            try:
+                p.cpu_percent(None)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.5)
+        for p in procs:
+            try:
+                total += p.cpu_percent(None) / 100
+            except psutil.NoSuchProcess:
+                pass
+        return total
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -125,6 +131,14 @@ async def load(browser, url: str, static: bool):
     return ctx, took, stats, error
 
 
+def settle(servers: dict, limit: float = 45) -> None:
+    """Wait until no server is still busy (refilling kernel pools, shutting kernels
+    down) so that one side's leftover work never slows the other side's run."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end and any(s.busy() > 0.15 for s in servers.values()):
+        pass
+
+
 async def measure(browser, server: Server, path: str, static: bool) -> dict:
     times, stats, errors = [], [], []
     for i in range(LOADS + 1):
@@ -136,9 +150,9 @@ async def measure(browser, server: Server, path: str, static: bool) -> dict:
         stats.append(st)
         if err:
             errors.append(err)
-    # memory with 3 pages open at once
+    # memory with 2 pages open at once
     opened = []
-    for _ in range(3):
+    for _ in range(2):
         ctx, *_ = await load(browser, server.url + path, static)
         opened.append(ctx)
     server_mb, kernels_mb, kernels = server.memory()
@@ -189,11 +203,14 @@ async def main_async() -> dict:
             for lesson, path in zip(lessons, paths):
                 row = {}
                 for name in ("course", "stock"):
+                    settle(servers)
                     row[name] = await measure(browser, servers[name], path, static=False)
+                settle(servers)
                 row["static"] = await measure(browser, servers["static"], f"/{lesson.stem}.html", static=True)
                 out["lessons"][lesson.stem] = row
                 print(f"measured {lesson.stem}", file=sys.stderr, flush=True)
             for name in ("course", "stock"):
+                settle(servers)
                 out["concurrency"][name] = await concurrency(browser, servers[name], paths)
             await browser.close()
         return out
@@ -229,7 +246,7 @@ def main() -> int:
     res["ratios"] = {
         "time_course_over_stock": {k: round(v["course"]["median_s"] / v["stock"]["median_s"], 2) for k, v in L.items()},
         "time_course_over_static": {k: round(v["course"]["median_s"] / v["static"]["median_s"], 2) for k, v in L.items()},
-        "bytes_course_over_stock": {k: round(v["course"]["bytes"] / v["stock"]["bytes"], 2) for k, v in L.items()},
+        "bytes_course_over_stock": {k: round(v["course"]["bytes"] / v["stock"]["bytes"], 3) for k, v in L.items()},
         "concurrency_p95_course_over_stock": round(res["concurrency"]["course"]["p95_s"] / res["concurrency"]["stock"]["p95_s"], 2),
     }
     res["machine"] = {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30),

@@ -7,14 +7,13 @@ skip with a loud reason when it is missing; with CI=true that is a failure.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.net import free_port, wait_http  # noqa: F401 - tests import them from here
 
 ROOT = Path(__file__).resolve().parent.parent
 # Fixture notebooks are served to browser tests, not checked by nbval.
@@ -32,24 +31,6 @@ CHROMIUM_ARGS = [
 # Short culling for tests; the real server culls after 10 minutes.
 TEST_CULL_IDLE = 6
 TEST_CULL_INTERVAL = 2
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"course server did not answer at {url} within {timeout}s")
 
 
 class CourseServer:
@@ -92,12 +73,14 @@ def lesson_files() -> list[Path]:
     return sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))
 
 
-def start_server(tmp_path_factory, lessons_dir: Path | None = None):
-    port = free_port()
+def start_server(tmp_path_factory, lessons_dir: Path | None = None, port: int | None = None,
+                 extra_env: dict | None = None):
+    port = port or free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     env = dict(os.environ)
     if lessons_dir is not None:
         env["COURSE_LESSONS"] = str(lessons_dir)
+    env.update(extra_env or {})
     cmd = [
         sys.executable, "-m", "widgets.serve", "--port", str(port),
         "--cull-idle", str(TEST_CULL_IDLE), "--cull-interval", str(TEST_CULL_INTERVAL),

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = Path(os.environ.get("COURSE_LESSONS") or ROOT / "lessons").resolve()
 ASSETS = ROOT / "assets"
 QUIZZES = ASSETS / "quizzes"
-DATA = ASSETS / "data"
+# COURSE_DATA lets tests serve a copy of the figure data with a broken file.
+DATA = Path(os.environ.get("COURSE_DATA") or ASSETS / "data").resolve()
 REFERENCES = ASSETS / "references.yaml"
 GLOSSARY = ASSETS / "glossary.yaml"
 VOILA_DATA = ASSETS  # holds voila/templates/course (a JUPYTER_PATH entry)

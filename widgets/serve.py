@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gzip
+import hashlib
 import inspect
 import os
 import signal
@@ -21,16 +23,48 @@ import jinja2
 import tornado.ioloop
 import tornado.web
 
-from . import coursemap, glossary
+from . import coursemap, fastrender, glossary
 from .paths import ASSETS, LESSONS
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
 
 
-def _plotly_js_dir() -> Path:
-    import plotly
+PLOTLY_JS = ASSETS / "vendor" / "plotly-basic.min.js"
 
-    return Path(plotly.__file__).parent / "package_data"
+
+class VendorFileHandler(tornado.web.RequestHandler):
+    """plotly.js for the charts (the basic partial bundle).
+
+    Compressed once, not on every request: gzip of 1.2 MB per page view was
+    the largest cost left on the server's one thread when ten learners
+    arrived at once.  Browsers keep it for a day.
+    """
+
+    _files: dict[Path, tuple[bytes, bytes, str]] = {}
+
+    @classmethod
+    def preload(cls, path: Path) -> tuple[bytes, bytes, str]:
+        if path not in cls._files:
+            raw = path.read_bytes()
+            cls._files[path] = (raw, gzip.compress(raw, 9), '"' + hashlib.sha256(raw).hexdigest()[:32] + '"')
+        return cls._files[path]
+
+    def initialize(self, path: Path) -> None:
+        self.path = path
+
+    def get(self) -> None:
+        raw, packed, etag = self.preload(self.path)
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "public, max-age=86400")
+        self.set_header("Etag", etag)
+        if self.check_etag_header():
+            self.set_status(304)
+            return
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(packed)
+        else:
+            self.finish(raw)
 
 
 # Only the course's own origin, for every kind of resource: a third-party
@@ -114,6 +148,26 @@ def _with_xsrf_cookie(handler_class):
     return RenderWithXsrf
 
 
+def _drops_malformed_messages(handler_class):
+    """The kernel websocket drops a message it cannot parse instead of closing.
+
+    jupyter_server parses each page message with ``json.loads``; very deeply
+    nested JSON raises RecursionError there, the connection is aborted and a
+    traceback lands in the server log.  Now such a message is dropped with a
+    one-line warning, and the page's connection stays up.
+    """
+
+    class SafeWebsocket(handler_class):
+        def on_message(self, message):
+            try:
+                return super().on_message(message)
+            except (RecursionError, ValueError, TypeError, KeyError):
+                self.log.warning("Dropped a malformed message from a page (kernel %s)", self.kernel_id)
+                return None
+
+    return SafeWebsocket
+
+
 def _not_found_on_bad_path(handler_class):
     """Voila's template static handler answers 500 to odd paths ("../"): make it 404."""
 
@@ -134,8 +188,86 @@ def _not_found_on_bad_path(handler_class):
     return SafeStatic
 
 
+REFILLS_AT_ONCE = int(os.environ.get("COURSE_REFILLS_AT_ONCE", "1"))
+
+
+def _refill_in_turn(kernel_manager) -> None:
+    """Refill the preheated pools a few kernels at a time (one per core).
+
+    Voila starts a refill for every page served.  When ten learners arrive
+    at once, ten kernels would start and run their lessons together on two
+    cores, and the pages being served would wait behind them.  In turn, the
+    refills that waiting learners need come first and the rest queue.  Once
+    the server is stopping, queued refills start nothing.
+    """
+    import asyncio
+
+    start = kernel_manager._initialize
+    gate = asyncio.Semaphore(REFILLS_AT_ONCE)
+
+    async def initialize_in_turn(*args, **kwargs):
+        async with gate:
+            if getattr(kernel_manager, "course_stopping", False):
+                raise RuntimeError("the course server is stopping")
+            pooled = await start(*args, **kwargs)
+            try:  # hold the turn until the lesson has run in the new kernel
+                await asyncio.shield(pooled["task"])
+            except Exception:  # noqa: BLE001 - the page that takes it reports it
+                pass
+            return pooled
+
+    kernel_manager._initialize = initialize_in_turn
+
+
+def _shut_everything_down(app) -> None:
+    """Stop every kernel, including pool kernels still starting.
+
+    Voila's own shutdown stops at the first kernel that is not fully started
+    ("Kernel does not exist") and leaves the rest running.  Here pool tasks
+    are awaited first, every kernel is shut down on its own, and any kernel
+    process still left is terminated, so stopping the server never leaves
+    orphans behind.
+    """
+    import asyncio
+    import shutil
+
+    import psutil
+    from jupyter_core.utils import ensure_async, run_sync
+
+    km = app.kernel_manager
+    km.course_stopping = True
+
+    async def shutdown() -> None:
+        ids = set(km.list_kernel_ids())
+        pools = getattr(km, "_pools", {})
+        km._pools = {}
+        for pool in pools.values():
+            for task in tuple(pool):
+                try:
+                    ids.add((await asyncio.wait_for(task, 30))["kernel_id"])
+                except BaseException:  # noqa: BLE001 - a refill that never started
+                    pass
+        for kid in ids | set(km.list_kernel_ids()):
+            try:
+                await ensure_async(km.shutdown_kernel(kid, now=True))
+            except BaseException:  # noqa: BLE001 - already gone
+                pass
+
+    shutil.rmtree(app.connection_dir, ignore_errors=True)
+    try:
+        run_sync(shutdown)()
+    finally:
+        left = psutil.Process().children(recursive=True)
+        for proc in left:
+            proc.terminate()
+        psutil.wait_procs(left, timeout=5)
+
+
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As tornado binds: connections of a server that just stopped (TIME_WAIT)
+        # do not make the port busy; another listening server does.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as e:
@@ -149,11 +281,22 @@ def build_app(argv: list[str] | None = None):
     """A configured (not yet started) Voila application for the course."""
     from traitlets.config import Config
     from voila.app import Voila
+    from voila.exporter import VoilaExporter
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     class CourseVoila(Voila):
+        def init_settings(self):
+            settings = super().init_settings()
+            if self.voila_configuration.preheat_kernel:
+                _refill_in_turn(self.kernel_manager)
+            return settings
+
+        def stop(self):
+            _shut_everything_down(self)
+
         def init_handlers(self):
             # Voila applies tornado_settings after the Application exists, too
             # late for compress_response; add gzip the way tornado would.
@@ -173,6 +316,8 @@ def build_app(argv: list[str] | None = None):
                     h = (h[0], _with_xsrf_cookie(handler), *h[2:])
                 elif handler is TemplateStaticFileHandler:
                     h = (h[0], _not_found_on_bad_path(handler), *h[2:])
+                elif handler is VoilaKernelWebsocketHandler:
+                    h = (h[0], _drops_malformed_messages(handler), *h[2:])
                 keep.append(h)
             return [
                 (r"/", LandingHandler, {"env": env}),
@@ -180,13 +325,15 @@ def build_app(argv: list[str] | None = None):
                 (r"/voila/tree.*", NotFoundHandler),
                 (r"/voila/api/contents.*", NotFoundHandler),
                 (
-                    r"/course/vendor/(plotly\.min\.js)",
-                    tornado.web.StaticFileHandler,
-                    {"path": str(_plotly_js_dir())},
+                    r"/course/vendor/plotly-basic\.min\.js",
+                    VendorFileHandler,
+                    {"path": PLOTLY_JS},
                 ),
                 *keep,
             ]
 
+    fastrender.install(VoilaExporter)
+    VendorFileHandler.preload(PLOTLY_JS)
     args = _parse(argv)
     cfg = Config()
     cfg.Voila.ip = args.host
@@ -206,9 +353,11 @@ def build_app(argv: list[str] | None = None):
         "anywidget",
     ]
     vc.file_allowlist = [r"^$"]  # /voila/files serves nothing
-    # COURSE_POOL=N keeps N warm kernels per lesson, already past imports and
-    # figure building. Off by default: on 2 cores the refills compete with
-    # page loads (measured: no gain in median time-to-usable).
+    vc.allow_template_override = "NO"  # ?template=lab would bring back CDN fonts
+    # COURSE_POOL=N (default 3) keeps N kernels per lesson that have already
+    # run the lesson, so a page is served at once instead of after a kernel
+    # start and a full run.  make preview sets 0, so an edited lesson shows
+    # on the next reload.
     vc.preheat_kernel = args.pool > 0
     vc.default_pool_size = max(args.pool, 1)
     km = cfg.MappingKernelManager
@@ -235,7 +384,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--pool",
         type=int,
-        default=int(env.get("COURSE_POOL", "0")),
+        default=int(env.get("COURSE_POOL", "3")),
         help="preheated kernels kept ready per lesson (0 turns preheating off)",
     )
     p.add_argument(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.pages import draw_charts
 from tests.browser.test_quiz import AXE_TAGS, tab_to
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,7 @@ def open_page(browser, server, theme=None):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(server.url + PAGE + (f"?theme={theme}" if theme else ""))
     page.wait_for_selector(".course-stepper[data-ready=true]", timeout=60_000)
-    page.wait_for_selector(".course-chart[data-ready=true]", timeout=60_000)
+    draw_charts(page)
     return ctx, page, errors
 
 

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import lesson_files
 
 PUBLIC = ["/", f"/voila/render/{lesson_files()[0].name}", "/voila/templates/course/static/course.css",
-          "/course/vendor/plotly.min.js"]
+          "/course/vendor/plotly-basic.min.js"]
 PRIVATE = [
     f"/voila/files/{lesson_files()[0].name}",
     "/voila/files/../widgets/serve.py",

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.pages import draw_charts
 from tests.conftest import lesson_files
 from widgets import coursemap
 
@@ -176,10 +177,7 @@ def test_axe_zero_violations_on_every_page(browser, course_server, path):
         wait_rendered(page)
         if path.startswith("/voila/render/"):
             page.wait_for_selector(".cq[data-ready=true]", timeout=60_000)
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.course-chart')].every(f => f.dataset.ready === 'true')",
-                timeout=60_000,
-            )
+            draw_charts(page)
         tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
         assert results.response["violations"] == [], results.generate_report()

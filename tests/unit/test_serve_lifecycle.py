@@ -5,7 +5,9 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
+import psutil
 import pytest
 
 from tests.conftest import ROOT, free_port, wait_http
@@ -20,11 +22,21 @@ def test_server_prints_url_and_stops_on_signal(sig):
     )
     try:
         wait_http(f"http://127.0.0.1:{port}/", timeout=60)
+        # Stop while the kernel pools are still starting: the hardest moment.
+        kernels = []
+        deadline = time.monotonic() + 30
+        while len(kernels) < 2 and time.monotonic() < deadline:
+            kernels = [k for k in psutil.Process(proc.pid).children(recursive=True)
+                       if "ipykernel" in " ".join(k.cmdline())]
+            time.sleep(0.2)
+        assert kernels, "no kernel pool was started"
         proc.send_signal(sig)
-        out, _ = proc.communicate(timeout=30)
+        out, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert f"http://127.0.0.1:{port}/" in out
     assert "Stopping the course server" in out
-    assert proc.returncode == 0
+    assert proc.returncode == 0, out[-3000:]
+    assert not [k.pid for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], \
+        "kernels left running after the server stopped"

@@ -6,8 +6,10 @@ import plotly.graph_objects as go
 
 from ..coursemap import lessons
 from ..views.chart import chart
+from ._safe import shown_safely
 
 
+@shown_safely
 def lesson_times():
     """How long each lesson takes, so a learner can plan short sittings."""
     seq = [lesson for lesson in lessons() if lesson.minutes]

@@ -16,6 +16,8 @@ from pathlib import Path
 from widgets.figures._data import read_rows
 from widgets.paths import DATA, LESSONS, REFERENCES
 
+from ._safe import shown_safely
+
 STEPS_CSV = DATA / "mechanism_steps.csv"
 LESSON = "02-how-ketamine-works"
 COLUMNS = ("step", "title", "caption", "evidence", "ref_key", "source_note")
@@ -81,6 +83,7 @@ def steps_for_view(rows: list[dict[str, str]], slug: str = LESSON) -> list[dict[
     ]
 
 
+@shown_safely
 def cascade_explorer():
     """Step through the leading explanation of how ketamine might work."""
     from widgets.views.stepper import stepper

@@ -10,9 +10,12 @@ from __future__ import annotations
 from widgets.paths import DATA
 from widgets.views.questions import QuestionBuilder, question_builder
 
+from ._safe import shown_safely
+
 QUESTIONS_YAML = DATA / "care_team_questions.yaml"
 
 
+@shown_safely
 def care_team_questions() -> QuestionBuilder:
     """Tick suggested questions, add your own, and print a one-page handout."""
     return question_builder(QUESTIONS_YAML)

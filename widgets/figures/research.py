@@ -12,6 +12,8 @@ from pathlib import Path
 from widgets.figures._data import about, read_rows
 from widgets.paths import DATA
 
+from ._safe import shown_safely
+
 TRIALS_CSV = DATA / "trial_results.csv"
 MEASURES = ("Response", "Remission")
 # Okabe-Ito colours, each at least 3:1 against a white and a dark page.
@@ -141,6 +143,7 @@ def _table(rows: list[dict[str, str]]) -> list[dict]:
     return out
 
 
+@shown_safely
 def reading_a_trial():
     """Response and remission in both groups of six trials, side by side."""
     from widgets.views.chart import chart

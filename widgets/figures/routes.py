@@ -15,6 +15,8 @@ from widgets.figures._data import read_rows
 from widgets.figures.mechanism import cite_text, ref_keys
 from widgets.paths import DATA
 
+from ._safe import shown_safely
+
 ROUTES_CSV = DATA / "routes.csv"
 DAY_CSV = DATA / "treatment_day.csv"
 LESSON = "03-treatment-routes"
@@ -143,6 +145,7 @@ def route_table(rows: list[dict]) -> list[dict]:
     ]
 
 
+@shown_safely
 def route_comparison():
     """How much of a dose reaches the blood, and how fast, by route; the learner picks routes."""
     from widgets.views.chart import chart
@@ -265,6 +268,7 @@ def day_figure(rows: list[dict]):
     return fig
 
 
+@shown_safely
 def treatment_day():
     """A timeline of an esketamine treatment day: before, dosing, monitoring, home."""
     from widgets.views.chart import chart

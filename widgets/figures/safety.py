@@ -13,6 +13,8 @@ from pathlib import Path
 from widgets.figures._data import about, read_rows
 from widgets.paths import DATA
 
+from ._safe import shown_safely
+
 SIDE_EFFECTS_CSV = DATA / "side_effects.csv"
 TIMELINE_CSV = DATA / "session_timeline.csv"
 
@@ -133,6 +135,7 @@ def _side_effect_table(rows: list[dict[str, str]]) -> list[dict]:
     ]
 
 
+@shown_safely
 def side_effect_icons():
     """Common side effects as icon arrays: esketamine vs placebo, out of 100 people."""
     from widgets.views.chart import chart
@@ -258,6 +261,7 @@ def timeline_figure(rows: list[dict[str, str]]):
     return fig
 
 
+@shown_safely
 def session_timeline():
     """What usually happens during an esketamine session, minute by minute."""
     from widgets.views.chart import chart

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from widgets.paths import DATA
 
+from ._safe import shown_safely
+
 STAR_D_CSV = DATA / "star_d_remission.csv"
 BAR_COLOUR = "#0b57a4"  # dark blue: readable for common colour-vision differences
 
@@ -78,6 +80,7 @@ def star_d_figure(rows: list[dict[str, str]]):
     return fig
 
 
+@shown_safely
 def star_d_remission():
     """STAR*D: how many people reached remission at each treatment step."""
     from widgets.views.chart import chart

@@ -9,7 +9,29 @@ function plotlyUrl() {
   }
   if (!base.endsWith("/")) base += "/";
   // Voila: the course server's vendor route. JupyterLab: extra static path (make lab).
-  return document.body.dataset.voila ? `${base}course/vendor/plotly.min.js` : `${base}static/plotly.min.js`;
+  return document.body.dataset.voila ? `${base}course/vendor/plotly-basic.min.js` : `${base}static/plotly.min.js`;
+}
+
+// Draw a chart only when the learner comes near it (or prints the page):
+// a phone does not spend time and battery on charts nobody has scrolled to.
+function whenNear(node) {
+  return new Promise((resolve) => {
+    if (!("IntersectionObserver" in window)) { resolve(); return; }
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); resolve(); }
+    }, { rootMargin: "600px 0px" });
+    seen.observe(node);
+    window.addEventListener("beforeprint", () => { seen.disconnect(); resolve(); }, { once: true });
+  });
+}
+
+// Then wait until the page is idle, so the quiz and text are usable before
+// the browser spends time on plotly.js.
+function whenIdle() {
+  return new Promise((resolve) => {
+    if (window.requestIdleCallback) window.requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 50);
+  });
 }
 
 function loadPlotly() {
@@ -69,7 +91,9 @@ function render({ model, el: host }) {
   figure.append(...(toggles ? [toggles] : []), plot, cap, details);
   host.append(figure);
 
-  loadPlotly()
+  whenNear(figure)
+    .then(whenIdle)
+    .then(loadPlotly)
     .then((Plotly) => {
       const fig = JSON.parse(model.get("figure_json"));
       const layout = fig.layout || {};

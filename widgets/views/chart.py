@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import anywidget
 import traitlets
+
+from ._base import CourseWidget
 
 HERE = Path(__file__).parent
 
 
-class Chart(anywidget.AnyWidget):
+class Chart(CourseWidget):
     _esm = HERE / "chart.js"
-    _css = HERE / "widgets.css"
 
     figure_json = traitlets.Unicode("{}").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import anywidget
 import traitlets
 import yaml
 
 from ..paths import DATA
+from ._base import CourseWidget
 
 HERE = Path(__file__).parent
 
 
-class QuestionBuilder(anywidget.AnyWidget):
+class QuestionBuilder(CourseWidget):
     _esm = HERE / "questions.js"
-    _css = HERE / "widgets.css"
 
     title = traitlets.Unicode("Questions for my care team").tag(sync=True)
     groups = traitlets.List(traitlets.Dict()).tag(sync=True)

@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 from IPython.display import HTML, display
 
@@ -35,6 +34,7 @@ from ..model import (
     show_answer,
 )
 from ..paths import QUIZZES, REFERENCES, ROOT
+from ._base import CourseWidget
 
 HERE = Path(__file__).parent
 MAX_MESSAGE_CHARS = 10_000  # a real answer is a few dozen characters
@@ -65,9 +65,8 @@ def feedback_dict(fb: Feedback) -> dict[str, Any]:
     }
 
 
-class Quiz(anywidget.AnyWidget):
+class Quiz(CourseWidget):
     _esm = HERE / "quiz.js"
-    _css = HERE / "widgets.css"
 
     lesson = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("Check your understanding").tag(sync=True)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import anywidget
 import traitlets
+
+from ._base import CourseWidget
 
 HERE = Path(__file__).parent
 
 
-class Stepper(anywidget.AnyWidget):
+class Stepper(CourseWidget):
     _esm = HERE / "stepper.js"
-    _css = HERE / "widgets.css"
 
     title = traitlets.Unicode("").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
