@@ -234,6 +234,8 @@ async def main_async(args) -> dict:
         result = {"server_log": log, "pool_kernels": pool_kernels, "cull_idle_s": args.cull_idle}
         result["learners"] = await learners_phase(url, args.learners, args.seconds, watch, args.answers)
         await wait_ready(url, watch, 0, timeout=120)
+        result["server_mb_at_server_start"] = round(start_mb, 1)
+        start_mb = watch.mb()  # the abandoned-tab phase is judged against its own start
         watch.peak_kernels, watch.peak_mb = 0, 0.0
         window = args.cull_idle + 2 * args.cull_interval + 30
         result["abandoned"] = await abandoned_phase(
@@ -259,7 +261,8 @@ def report(res: dict) -> str:
         f"peak kernels {b['peak_kernels']}.",
         f"  Back to {b['kernels_after']} kernels (pools: {b['kernels_expected']}) "
         f"{b['back_to_pool_after_s']} s after the last view (cull after {res['cull_idle_s']} s idle).",
-        f"  Server memory {b['server_mb_start']} MB at start, {b['server_mb_peak']} MB at peak, "
+        f"  Server memory {res['server_mb_at_server_start']} MB when the server started; "
+        f"{b['server_mb_start']} MB before these views, {b['server_mb_peak']} MB at peak, "
         f"{b['server_mb_after']} MB after ({b['memory_growth']:+.0%}).",
     ])
 

@@ -192,31 +192,75 @@ REFILLS_AT_ONCE = int(os.environ.get("COURSE_REFILLS_AT_ONCE", "1"))
 
 
 def _refill_in_turn(kernel_manager) -> None:
-    """Refill the preheated pools a few kernels at a time (one per core).
+    """Refill the preheated pools a kernel at a time, learners first.
 
     Voila starts a refill for every page served.  When ten learners arrive
     at once, ten kernels would start and run their lessons together on two
-    cores, and the pages being served would wait behind them.  In turn, the
-    refills that waiting learners need come first and the rest queue.  Once
-    the server is stopping, queued refills start nothing.
+    cores, and the pages being served would wait behind them.  Here refills
+    take turns (``COURSE_REFILLS_AT_ONCE``, default 1), except the one a
+    learner is waiting for right now: it starts at once.  Once the server is
+    stopping, queued refills start nothing.
     """
     import asyncio
+    import weakref
+
+    from jupyter_server._tz import utcnow
 
     start = kernel_manager._initialize
+    take = kernel_manager.get_rendered_notebook
     gate = asyncio.Semaphore(REFILLS_AT_ONCE)
+    wanted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def wanted_now(task) -> asyncio.Event:
+        if task not in wanted:
+            wanted[task] = asyncio.Event()
+        return wanted[task]
+
+    async def my_turn(urgent: asyncio.Event) -> bool:
+        """Wait for a turn (True: the gate is held) or for a learner (False)."""
+        if urgent.is_set():
+            return False
+        turn = asyncio.ensure_future(gate.acquire())
+        learner = asyncio.ensure_future(urgent.wait())
+        await asyncio.wait({turn, learner}, return_when=asyncio.FIRST_COMPLETED)
+        learner.cancel()
+        if turn.done() and not turn.cancelled():
+            return True
+        turn.cancel()
+        return False
 
     async def initialize_in_turn(*args, **kwargs):
-        async with gate:
+        holds = await my_turn(wanted_now(asyncio.current_task()))
+        try:
             if getattr(kernel_manager, "course_stopping", False):
                 raise RuntimeError("the course server is stopping")
             pooled = await start(*args, **kwargs)
-            try:  # hold the turn until the lesson has run in the new kernel
-                await asyncio.shield(pooled["task"])
-            except Exception:  # noqa: BLE001 - the page that takes it reports it
-                pass
-            return pooled
+        except BaseException:
+            if holds:
+                gate.release()
+            raise
+        # The pool entry is ready (and safe from the idle cull) once the kernel
+        # has started, as in Voila; the turn is held until the lesson has run.
+        if holds:
+            pooled["task"].add_done_callback(lambda _: gate.release())
+        return pooled
+
+    async def get_rendered_notebook(notebook_name, *args, **kwargs):
+        pool = kernel_manager._pools.get(notebook_name) or []
+        if pool:  # the entry this learner gets: if it is still queued, start it now
+            wanted_now(pool[0]).set()
+        taken = await take(notebook_name, *args, **kwargs)
+        # A pool kernel may have waited idle for longer than the cull window.
+        # Count it as active from now, so the idle cull cannot take it in the
+        # moment before the learner's page connects to it.
+        try:
+            kernel_manager.get_kernel(taken[2]).last_activity = utcnow()
+        except (KeyError, IndexError, TypeError):
+            pass
+        return taken
 
     kernel_manager._initialize = initialize_in_turn
+    kernel_manager.get_rendered_notebook = get_rendered_notebook
 
 
 def _shut_everything_down(app) -> None:

@@ -58,3 +58,12 @@ def test_private_files_are_not_served(course_server, path):
     status, _, body = fetch(course_server.url + path)
     assert status in (403, 404), f"{path} answered {status}"
     assert b"[tool.setuptools" not in body and b"questions:" not in body
+
+
+@pytest.mark.parametrize("query", ["?template=lab", "?template=classic", "?template=../../lab"])
+def test_page_template_cannot_be_switched_from_the_url(course_server, query):
+    """Voila's stock templates load fonts from a CDN; a URL must not bring them back."""
+    status, _, body = fetch(course_server.url + f"/voila/render/{lesson_files()[0].name}{query}")
+    assert status == 200
+    assert b'id="course-main"' in body and b"lite.js" in body
+    assert b"cdn.jsdelivr" not in body and b"https://" not in body.split(b"<body")[0]

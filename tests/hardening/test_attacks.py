@@ -6,13 +6,13 @@ could: same cookies, same kernel websocket, anything it likes on the wire.
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
 from bench.learner import Learner, kernel_alive
 from tests.conftest import lesson_files
+from tests.hardening import run
 
 LESSONS = [p.name for p in lesson_files()]
 CODE_MESSAGES = ("execute_request", "inspect_request", "complete_request", "history_request", "debug_request")
@@ -62,7 +62,7 @@ def test_kernel_runs_no_code_sent_from_the_page(course_server, lesson, tmp_path)
             learner.close()
             await learner.beacon()
 
-    learner, answers, alive = asyncio.run(attack())
+    learner, answers, alive = run(attack())
     assert not marker.exists(), "code sent over the websocket ran in the kernel"
     replies = {m["header"]["msg_type"] for m in learner.seen}
     assert not replies & {t.replace("_request", "_reply") for t in CODE_MESSAGES}, replies
@@ -138,7 +138,7 @@ def test_hostile_widget_messages_are_refused_without_a_traceback(course_server, 
             learner.close()
             await learner.beacon()
 
-    learner, bad, burst, good, before, after, alive = asyncio.run(attack())
+    learner, bad, burst, good, before, after, alive = run(attack())
     assert alive
     assert learner.tracebacks() == []
     for content, reply in bad:
