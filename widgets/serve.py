@@ -263,6 +263,40 @@ def _refill_in_turn(kernel_manager) -> None:
     kernel_manager.get_rendered_notebook = get_rendered_notebook
 
 
+def _cull_together(kernel_manager) -> None:
+    """Cull idle kernels all at once, then give the freed memory back.
+
+    jupyter_server checks and shuts down idle kernels one after another, each
+    shutdown waiting for its kernel to exit.  When many tabs are abandoned at
+    once, kernels were started faster than they were culled (make stress
+    counted 159 at the peak).  Here every idle kernel in a sweep is shut down
+    together; afterwards the server collects garbage and, on glibc, returns
+    free heap pages to the system, so its memory comes back down.
+    """
+    import asyncio
+    import ctypes
+    import gc
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        trim = None
+
+    async def cull_kernels():
+        ids = list(kernel_manager._kernels)
+        results = await asyncio.gather(*(kernel_manager.cull_kernel_if_idle(k) for k in ids),
+                                       return_exceptions=True)
+        for kid, result in zip(ids, results):
+            if isinstance(result, Exception):
+                kernel_manager.log.warning("Could not cull kernel %s: %s", kid, result)
+        if len(kernel_manager._kernels) < len(ids):
+            gc.collect()
+            if trim is not None:
+                trim(0)
+
+    kernel_manager.cull_kernels = cull_kernels
+
+
 def _shut_everything_down(app) -> None:
     """Stop every kernel, including pool kernels still starting.
 
@@ -336,6 +370,7 @@ def build_app(argv: list[str] | None = None):
             settings = super().init_settings()
             if self.voila_configuration.preheat_kernel:
                 _refill_in_turn(self.kernel_manager)
+            _cull_together(self.kernel_manager)
             return settings
 
         def stop(self):
