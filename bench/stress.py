@@ -161,14 +161,20 @@ async def abandoned_phase(url: str, views: int, at_once: int, watch: Watch, base
     await asyncio.gather(*(worker() for _ in range(at_once)))
     loaded = time.monotonic() - started
     # Now wait for the cull: kernels back to the pools (no page is open).
+    # Pools refill while abandoned kernels are culled, so the count can dip
+    # below the pools and rise again: wait until it stays there for 5 s.
     deadline = time.monotonic() + window
     kernels, mb = watch.sample()
-    while time.monotonic() < deadline and kernels > baseline:
+    steady = 0
+    culled_after = None
+    while time.monotonic() < deadline and steady < 5:
         await asyncio.sleep(1)
         kernels, mb = watch.sample()
-    culled_after = round(time.monotonic() - started - loaded, 1)
-    await asyncio.sleep(2)
-    kernels, mb = watch.sample()
+        steady = steady + 1 if kernels <= baseline else 0
+        if steady == 1:
+            culled_after = round(time.monotonic() - started - loaded, 1)
+    if steady < 5:
+        culled_after = None
     stop.set()
     await sampler
     return {
@@ -260,7 +266,8 @@ def report(res: dict) -> str:
         f"Abandoned tabs: {b['views']} page views in {b['load_seconds']} s, {b['errors']} errors; "
         f"peak kernels {b['peak_kernels']}.",
         f"  Back to {b['kernels_after']} kernels (pools: {b['kernels_expected']}) "
-        f"{b['back_to_pool_after_s']} s after the last view (cull after {res['cull_idle_s']} s idle).",
+        f"{b['back_to_pool_after_s']} s after the last view, steady for 5 s "
+        f"(cull after {res['cull_idle_s']} s idle).",
         f"  Server memory {res['server_mb_at_server_start']} MB when the server started; "
         f"{b['server_mb_start']} MB before these views, {b['server_mb_peak']} MB at peak, "
         f"{b['server_mb_after']} MB after ({b['memory_growth']:+.0%}).",

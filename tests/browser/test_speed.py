@@ -34,12 +34,17 @@ def test_lesson_page_is_a_handful_of_small_requests(browser, course_server):
         ctx.close()
 
 
-def test_chart_is_drawn_when_the_reader_comes_near_it(browser, course_server):
+def open_chart_lesson(browser, server):
     ctx = browser.new_context(viewport={"width": 1000, "height": 700})
     page = ctx.new_page()
+    page.goto(server.url + f"/voila/render/{lesson_with_most_charts()}")
+    page.wait_for_selector(".cq[data-ready=true]", timeout=60_000)
+    return ctx, page
+
+
+def test_chart_is_drawn_when_the_reader_comes_near_it(browser, course_server):
+    ctx, page = open_chart_lesson(browser, course_server)
     try:
-        page.goto(course_server.url + f"/voila/render/{lesson_with_most_charts()}")
-        page.wait_for_selector(".cq[data-ready=true]", timeout=60_000)
         last = page.locator(".course-chart").last
         page.wait_for_timeout(1500)
         assert last.get_attribute("data-ready") is None  # far below: not drawn yet
@@ -56,11 +61,8 @@ def test_chart_is_drawn_when_the_reader_comes_near_it(browser, course_server):
 
 
 def test_charts_are_drawn_for_printing(browser, course_server):
-    ctx = browser.new_context(viewport={"width": 1000, "height": 700})
-    page = ctx.new_page()
+    ctx, page = open_chart_lesson(browser, course_server)
     try:
-        page.goto(course_server.url + f"/voila/render/{lesson_with_most_charts()}")
-        page.wait_for_selector(".cq[data-ready=true]", timeout=60_000)
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.course-chart')].every(f => f.dataset.ready === 'true')",
