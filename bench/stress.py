@@ -318,6 +318,7 @@ def main(argv=None) -> int:
     problems = check(res)
     for p in problems:
         print("FAILED:", p)
+    print(f"server log: {res.pop('server_log')}")
     if not args.quick:
         (ROOT / "bench" / "stress.json").write_text(json.dumps(res, indent=2) + "\n")
     print(f"took {res['took_s']} s")

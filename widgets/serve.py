@@ -243,7 +243,6 @@ def _refill_in_turn(kernel_manager) -> None:
         # has started, as in Voila; the turn is held until the lesson has run.
         if holds:
             pooled["task"].add_done_callback(lambda _: gate.release())
-            _in_the_background(kernel_manager, pooled["kernel_id"])
         return pooled
 
     async def get_rendered_notebook(notebook_name, *args, **kwargs):
@@ -262,22 +261,6 @@ def _refill_in_turn(kernel_manager) -> None:
 
     kernel_manager._initialize = initialize_in_turn
     kernel_manager.get_rendered_notebook = get_rendered_notebook
-
-
-def _in_the_background(kernel_manager, kernel_id: str) -> None:
-    """Run a pool refill at low CPU priority (nice 10).
-
-    A refill is work for a learner who has not arrived yet; on two cores it
-    should not slow the pages being served now.  A refill a learner is
-    waiting for is not lowered.
-    """
-    import psutil
-
-    try:
-        pid = kernel_manager.get_kernel(kernel_id).provisioner.process.pid
-        psutil.Process(pid).nice(10)
-    except Exception:  # noqa: BLE001 - another provisioner, or no permission: leave it
-        pass
 
 
 def _cull_together(kernel_manager) -> None:
