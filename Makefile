@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab check preview new-lesson hooks bench stress lock clean
+.PHONY: install serve test lab check refs preview new-lesson hooks bench stress lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lab: $(STAMP)
 ## make check: fast content checks with a per-lesson table (for educators)
 check: $(STAMP)
 	$(BIN)/python -m widgets.check
+
+## make refs: rewrite every lesson's reference list from assets/references.yaml
+refs: $(STAMP)
+	$(BIN)/python -m widgets.references
 
 ## make preview: the course as learners see it; edit a lesson, save, reload the page
 preview: $(STAMP)

@@ -12,9 +12,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import glossary
+from . import glossary, offlabel
 from . import lessons as contract
-from .model import load_reference_keys, validate_bank
+from . import references as bibliography
+from .model import validate_bank
 from .nbcheck import check_notebook
 from .paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
 from .readability import grade, plain_text
@@ -27,6 +28,7 @@ SAFETY_LIMIT = 6.0
 class Row:
     lesson: str
     bank: str
+    refs: str
     core: str
     safety: str
     problems: int
@@ -40,19 +42,28 @@ def _shown(path: Path) -> str:
 
 
 def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
-    refs = load_reference_keys(REFERENCES) if REFERENCES.exists() else None
-    slugs = {t.slug for t in glossary.load()} if GLOSSARY.exists() else None
+    refs, ref_problems = bibliography.load_references(REFERENCES) if REFERENCES.exists() else (None, [])
+    by_key: dict[str, int] = {}
+    for p in ref_problems:
+        key = p.message.split('"')[1] if p.message.startswith('reference "') else ""
+        by_key[key] = by_key.get(key, 0) + 1
+    try:
+        slugs = {t.slug for t in glossary.load()} if GLOSSARY.exists() else None
+    except Exception:  # reported below by the glossary check
+        slugs = None
     rows, lines = [], []
     for path in lesson_paths:
         found = []
         bank = QUIZZES / f"{path.stem}.yaml"
-        bank_problems = validate_bank(bank, refs) if bank.exists() else []
+        bank_problems = (validate_bank(bank, refs) + offlabel.bank_problems(bank)) if bank.exists() else []
         found += [str(p).replace(str(bank), _shown(bank)) for p in bank_problems]
         found += [_relabel(p, path) for p in contract.check_lesson(path, refs, glossary_slugs=slugs)]
         found += [_relabel(p, path) for p in check_notebook(path)]
         core_txt = safety_txt = ""
+        listed: list[str] = []
         try:
             doc = contract.read_lesson(path)
+            listed = [key for _, key, _ in contract.references(doc)]
             core_txt, safety_txt = plain_text(contract.core_text(doc)), plain_text(contract.safety_text(doc))
         except (OSError, ValueError):
             pass
@@ -62,14 +73,19 @@ def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
             found.append(f"{_shown(path)}:1: core text reads at grade {core}; the limit is {CORE_LIMIT:g}: use shorter sentences and everyday words")
         if safety is not None and safety > SAFETY_LIMIT:
             found.append(f"{_shown(path)}:1: safety boxes read at grade {safety}; the limit is {SAFETY_LIMIT:g}")
+        weak = sum(1 for key in listed if by_key.get(key))
         rows.append(Row(
             path.stem,
             "missing" if not bank.exists() else ("OK" if not bank_problems else f"{len(bank_problems)} problem(s)"),
+            f"{len(listed)} OK" if not weak else f"{weak} of {len(listed)} weak",
             "–" if core is None else f"{core:.1f} {'OK' if core <= CORE_LIMIT else 'TOO HIGH'}",
             "–" if safety is None else f"{safety:.1f} {'OK' if safety <= SAFETY_LIMIT else 'TOO HIGH'}",
             len(found),
         ))
         lines += found
+    lines += [_relabel(p, REFERENCES) for p in ref_problems]
+    if GLOSSARY.exists():
+        lines += [_relabel(p, GLOSSARY) for p in offlabel.glossary_problems(GLOSSARY)]
     return rows, lines
 
 
@@ -78,8 +94,8 @@ def _relabel(problem, path: Path) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    head = ("Lesson", "Quiz bank", f"Core grade (≤{CORE_LIMIT:g})", f"Safety grade (≤{SAFETY_LIMIT:g})", "Problems")
-    data = [head] + [(r.lesson, r.bank, r.core, r.safety, str(r.problems)) for r in rows]
+    head = ("Lesson", "Quiz bank", "References", f"Core grade (≤{CORE_LIMIT:g})", f"Safety grade (≤{SAFETY_LIMIT:g})", "Problems")
+    data = [head] + [(r.lesson, r.bank, r.refs, r.core, r.safety, str(r.problems)) for r in rows]
     widths = [max(len(row[i]) for row in data) for i in range(len(head))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import offlabel
 from .model import Problem
 from .paths import QUIZZES
 
@@ -38,8 +39,6 @@ FORBIDDEN = re.compile(
     r"works in hours|chose to die",
     re.I,
 )
-OFF_LABEL_TOPIC = re.compile(r"\b(?:IV|intravenous|infusions?|oral|racemic)\b[^.]*\bketamine\b|\bketamine infusion", re.I)
-OFF_LABEL_WORD = re.compile(r"off-label|not (?:FDA[- ])?approved", re.I)
 # A paragraph with a number needs a citation, unless the number is one of these.
 NUMBER = re.compile(r"\d")
 EXEMPT_NUMBER = re.compile(
@@ -193,6 +192,9 @@ def check_lesson(
             bad(refs_cell.number, f'reference "{key}" is not in assets/references.yaml')
         if not re.search(r"doi|pmid|https?://", text, re.I):
             bad(refs_cell.number, f'reference "{key}" needs a DOI, PMID or web address')
+        entry = ref_entries.get(key) if isinstance(ref_entries, Mapping) else None
+        if entry is not None and hasattr(entry, "markdown") and text.strip() != entry.markdown():
+            bad(refs_cell.number, f'reference "{key}" differs from assets/references.yaml — run: make refs')
     cited: set[str] = set()
     for c in prose(lesson):
         for n, key in CITE.findall(c.source):
@@ -221,8 +223,9 @@ def check_lesson(
     for c in prose(lesson):
         for m in FORBIDDEN.finditer(c.source):
             bad(c.number, f'safe-messaging: do not write "{m.group(0)}" (see the patient-education checklist)')
-        if OFF_LABEL_TOPIC.search(c.source) and not OFF_LABEL_WORD.search(c.source):
-            bad(c.number, 'racemic (IV, oral, infusion) ketamine is mentioned without saying it is "off-label"')
+        phrase = offlabel.unlabelled(c.source)
+        if phrase:
+            bad(c.number, offlabel.message(phrase))
 
     # Terms link to the glossary page at first use.
     links = [(c, slug) for c in prose(lesson) for slug in GLOSSARY_LINK.findall(c.source)]

@@ -3,7 +3,9 @@
     python -m widgets.validate [PATH ...]
 
 Each PATH is a file or a folder (every matching file inside is checked).
-With no PATH, every default folder is checked (``assets/quizzes`` for banks).
+With no PATH, every default place is checked: quiz banks in ``assets/quizzes``,
+lessons in ``lessons``, and ``assets/references.yaml`` (with the host lists in
+``assets/sources.yaml``) and ``assets/glossary.yaml``.
 Prints one ``path:line: message`` line per problem and exits 1, or prints a
 short summary and exits 0.  It never shows a traceback: its readers are
 clinicians editing YAML, not programmers.
@@ -17,15 +19,14 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import offlabel, references
 from .model.bank import (
     REFERENCES_FILE,
-    BankError,
     Problem,
-    load_reference_keys,
     validate_bank,
 )
 
@@ -38,7 +39,7 @@ class Context:
     """What every check may need besides the file itself."""
 
     root: Path
-    known_refs: frozenset[str] | None
+    known_refs: Mapping[str, object] | frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,11 @@ class Check:
     patterns: tuple[str, ...]  # file names this check handles, e.g. ("*.yaml",)
     default_dir: str  # checked when no PATH is given, relative to the root
     run: Callable[[Path, Context], list[Problem]]
+    exclude: tuple[str, ...] = ()  # names other checks own, e.g. references.yaml
 
     def handles(self, path: Path) -> bool:
+        if path.name in self.exclude:
+            return False
         return any(fnmatch.fnmatch(path.name, p) for p in self.patterns)
 
     def files_in(self, folder: Path) -> list[Path]:
@@ -59,7 +63,25 @@ class Check:
 
 def check_bank(path: Path, context: Context) -> list[Problem]:
     """Check one quiz bank, including its reference keys when they are known."""
-    return validate_bank(path, context.known_refs)
+    problems = validate_bank(path, context.known_refs) + offlabel.bank_problems(path)
+    return sorted(problems, key=lambda p: p.line)
+
+
+def check_references(path: Path, context: Context) -> list[Problem]:
+    """Check the bibliography (or the host lists) against the primary-source rules."""
+    if path.name == "sources.yaml":
+        return references.load_hosts(path)[1]
+    return references.validate_references(path, _sources_beside(path))
+
+
+def _sources_beside(path: Path) -> Path:
+    """The host lists next to a references file, else the course's own."""
+    here = path.parent / "sources.yaml"
+    return here if here.is_file() else references.SOURCES
+
+
+def check_glossary(path: Path, context: Context) -> list[Problem]:
+    return offlabel.glossary_problems(path)
 
 
 def check_lesson_file(path: Path, context: Context) -> list[Problem]:
@@ -68,13 +90,19 @@ def check_lesson_file(path: Path, context: Context) -> list[Problem]:
     from .lessons import check_lesson
 
     gloss = context.root / "assets" / "glossary.yaml"
-    slugs = {t.slug for t in load(gloss)} if gloss.is_file() else None
+    try:
+        slugs = {t.slug for t in load(gloss)} if gloss.is_file() else None
+    except Exception:  # the glossary check reports what is wrong with it
+        slugs = None
     return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes", glossary_slugs=slugs)
 
 
+OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml")
 CHECKS: list[Check] = [
-    Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank),
+    Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank, exclude=OWN_FILES),
     Check(noun="lesson", patterns=("[0-9][0-9]-*.ipynb",), default_dir="lessons", run=check_lesson_file),
+    Check(noun="reference file", patterns=("references.yaml", "sources.yaml"), default_dir="assets", run=check_references),
+    Check(noun="glossary file", patterns=("glossary.yaml",), default_dir="assets", run=check_glossary),
 ]
 
 
@@ -87,14 +115,16 @@ def _shown(path: Path) -> Path:
 
 
 def load_context(root: Path) -> tuple[Context, list[Problem]]:
-    """Read the shared references; a broken references file is itself a problem."""
+    """Read the shared references; their own problems are reported by their check."""
     refs_file = root / REFERENCES_FILE
     if not refs_file.is_file():
         return Context(root, None), []
-    try:
-        return Context(root, load_reference_keys(_shown(refs_file))), []
-    except BankError as exc:
-        return Context(root, None), exc.problems
+    hosts, _ = references.load_hosts(_sources_beside(refs_file))
+    entries, problems = references.load_references(_shown(refs_file), hosts)
+    unreadable = [p for p in problems if p.message.startswith(("YAML syntax", "the references file", "the file is not UTF-8", "cannot read"))]
+    if unreadable:  # no keys to check citations against: say why once
+        return Context(root, None), unreadable
+    return Context(root, entries), []
 
 
 def find_targets(
@@ -143,7 +173,7 @@ def run(
     for check, path in targets:
         counts[check.noun] += 1
         problems += check.run(path, context)
-    return problems, counts
+    return list(dict.fromkeys(problems)), counts
 
 
 def main(argv: Sequence[str] | None = None, *, root: Path = ROOT) -> int:

@@ -29,13 +29,27 @@ questions:
 """
 
 
+CLEAN_REFS = """\
+gaynes2020:
+  authors: "Gaynes BN, Lux L, Gartlehner G, et al."
+  year: 2020
+  title: "Defining treatment-resistant depression"
+  journal: "Depression and Anxiety"
+  doi: "10.1002/da.22968"
+zarate2006:
+  authors: "Zarate CA Jr, Singh JB, Carlson PJ, et al."
+  year: 2006
+  title: "A randomized trial of an N-methyl-D-aspartate antagonist in treatment-resistant major depression"
+  journal: "Archives of General Psychiatry"
+  pmid: "16894061"
+"""
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A stand-in repository with a references file and an empty quiz folder."""
     (tmp_path / "assets" / "quizzes").mkdir(parents=True)
-    (tmp_path / "assets" / "references.yaml").write_text(
-        "gaynes2020:\n  year: 2020\nzarate2006:\n  year: 2006\n", encoding="utf-8"
-    )
+    (tmp_path / "assets" / "references.yaml").write_text(CLEAN_REFS, encoding="utf-8")
     return tmp_path
 
 
@@ -66,7 +80,7 @@ def test_no_arguments_checks_the_quiz_folder(
     _bank(quizzes, "01-a")
     _bank(quizzes, "02-b")
     assert validate.main([], root=root) == 0
-    assert capsys.readouterr().out == "2 banks OK\n"
+    assert capsys.readouterr().out == "2 banks, 1 reference file OK\n"
 
     (quizzes / "03-c.yaml").write_text("lesson: 03-c\nquestions: []\n", encoding="utf-8")
     assert validate.main([], root=root) == 1
@@ -77,7 +91,7 @@ def test_no_arguments_checks_the_quiz_folder(
 
 def test_no_quiz_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert validate.main([], root=tmp_path) == 0
-    assert capsys.readouterr().out == "0 banks, 0 lessons OK\n"
+    assert capsys.readouterr().out == "0 banks, 0 lessons, 0 reference files, 0 glossary files OK\n"
 
 
 def test_unknown_reference(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +126,7 @@ def test_file_of_the_wrong_kind(root: Path, capsys: pytest.CaptureFixture[str]) 
     other.write_text("hello", encoding="utf-8")
     assert validate.main([str(other)], root=root) == 1
     assert capsys.readouterr().out == (
-        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb)\n"
+        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb or references.yaml or sources.yaml or glossary.yaml)\n"
     )
 
 
@@ -133,7 +147,7 @@ def test_extra_checks_plug_in(
 
     def check_lesson(path: Path, context: validate.Context) -> list[Problem]:
         seen.append(path)
-        assert context.known_refs == {"gaynes2020", "zarate2006"}
+        assert set(context.known_refs or ()) == {"gaynes2020", "zarate2006"}
         return []
 
     lesson_check = validate.Check("lesson", ("*.ipynb",), "lessons", check_lesson)
