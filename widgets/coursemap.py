@@ -23,6 +23,7 @@ class Lesson:
     title: str
     minutes: int | None
     summary: str
+    reviewed: str = ""  # course.last_reviewed, e.g. "2026-12-01"
 
     @property
     def filename(self) -> str:
@@ -41,6 +42,47 @@ class Nav:
     index: int  # 1-based position, 0 when unknown
     total: int
 
+    @property
+    def checked(self) -> str:
+        """When this lesson's evidence was checked, and against which label revisions."""
+        if not (self.current and self.current.reviewed):
+            return ""
+        return evidence_checked(self.current.reviewed)
+
+
+LABEL_KEYS = (("spravatolabel", "the US Spravato label"), ("spravatosmpc", "the EU product information"))
+
+
+_labels: tuple[int, list[str]] | None = None
+
+
+def _label_revisions() -> list[str]:
+    """'the US Spravato label revised 13 March 2026', …; re-read only when the file changes."""
+    global _labels
+    from .paths import REFERENCES
+    from .references import long_date, load_references
+
+    try:
+        stamp = REFERENCES.stat().st_mtime_ns
+        if _labels and _labels[0] == stamp:
+            return _labels[1]
+        entries, _ = load_references()
+    except Exception:  # a broken bibliography must not stop a page
+        return []
+    found = [f"{name} revised {long_date(entries[k].revised)}" for k, name in LABEL_KEYS
+             if k in entries and entries[k].revised]
+    _labels = (stamp, found)
+    return found
+
+
+def evidence_checked(reviewed: str) -> str:
+    """'Evidence last checked 1 December 2026, against the US Spravato label revised …'."""
+    from .references import long_date
+
+    labels = _label_revisions()
+    text = f"Evidence last checked {long_date(reviewed)}"
+    return text + (", against " + " and ".join(labels) if labels else "") + "."
+
 
 def _read_lesson(path: Path) -> Lesson | None:
     m = LESSON_NAME.match(path.name)
@@ -58,6 +100,7 @@ def _read_lesson(path: Path) -> Lesson | None:
         title=str(meta.get("title") or m.group(2).replace("-", " ").capitalize()),
         minutes=minutes if isinstance(minutes, int) else None,
         summary=str(course.get("summary", "")),
+        reviewed=str(course.get("last_reviewed", "")),
     )
 
 

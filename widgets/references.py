@@ -77,9 +77,9 @@ class Reference:
         if self.url and not (self.doi or self.pmid):
             parts.append(f"<{self.url}>.")
         if self.revised:
-            parts.append(f"Revised {_long_date(self.revised)}.")
+            parts.append(f"Revised {long_date(self.revised)}.")
         elif self.accessed:
-            parts.append(f"Accessed {_long_date(self.accessed)}.")
+            parts.append(f"Accessed {long_date(self.accessed)}.")
         if self.evidence in EVIDENCE:
             label = EVIDENCE[self.evidence]
             if self.evidence_detail:
@@ -106,7 +106,7 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _long_date(iso: str) -> str:
+def long_date(iso: str) -> str:
     try:
         d = dt.date.fromisoformat(iso)
     except ValueError:
