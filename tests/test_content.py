@@ -9,15 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT, lesson_files
+from widgets import offlabel, references
 from widgets.glossary import load as glossary_load
 from widgets.lessons import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
-from widgets.model import load_reference_keys
 from widgets.readability import grade, plain_text
 
-REFS = load_reference_keys(ROOT / "assets" / "references.yaml")
+REFS = references.load_references()[0]
 GLOSSARY = {t.slug for t in glossary_load()}
 LESSONS = lesson_files()
 CORE_MAX, SAFETY_MAX = 8.0, 6.0
@@ -54,11 +53,29 @@ def test_quiz_banks_message_safely(bank):
     assert hits == [], f"{bank.name}: {hits}"
 
 
-def test_every_reference_has_an_identifier():
-    data = yaml.safe_load((ROOT / "assets" / "references.yaml").read_text())
-    for key, entry in data.items():
-        assert entry.get("authors") and entry.get("year") and entry.get("title"), key
-        assert entry.get("doi") or entry.get("pmid") or entry.get("url"), key
+def test_every_reference_is_a_confirmed_primary_source():
+    """Named authors, a year (or access date), and a DOI/PMID or an official dated URL; no secondary hosts."""
+    problems = references.validate_references()
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_every_reference_is_cited_somewhere():
+    """An entry no lesson, quiz or figure cites is a stale copy waiting to drift."""
+    used = "\n".join(p.read_text(encoding="utf-8") for d in ("lessons", "assets/quizzes", "assets/data")
+                     for p in (ROOT / d).iterdir() if p.is_file())
+    unused = sorted(k for k in REFS if k not in used)
+    assert unused == [], f"remove or cite: {unused}"
+
+
+@pytest.mark.parametrize("bank", sorted((ROOT / "assets" / "quizzes").glob("*.yaml")), ids=lambda p: p.stem)
+def test_quiz_banks_label_off_label_use(bank):
+    problems = offlabel.bank_problems(bank)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_glossary_labels_off_label_use():
+    problems = offlabel.glossary_problems(ROOT / "assets" / "glossary.yaml")
+    assert problems == [], "\n".join(map(str, problems))
 
 
 # -- the checker fails on each missing contract element -----------------------

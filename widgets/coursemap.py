@@ -60,7 +60,7 @@ def _label_revisions() -> list[str]:
     """'the US Spravato label revised 13 March 2026', …; re-read only when the file changes."""
     global _labels
     from .paths import REFERENCES
-    from .references import long_date, load_references
+    from .references import load_references, long_date
 
     try:
         stamp = REFERENCES.stat().st_mtime_ns

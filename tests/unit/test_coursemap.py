@@ -44,3 +44,16 @@ def test_nav_prev_next(tmp_path):
 def test_real_lessons_have_titles_and_minutes():
     for lesson in coursemap.lessons():
         assert lesson.title and lesson.minutes, lesson.slug
+
+
+def test_each_lesson_says_when_its_evidence_was_checked_and_against_which_label(tmp_path):
+    (tmp_path / "01-a.ipynb").write_text(json.dumps({"cells": [], "metadata": {
+        "title": "A", "course": {"minutes": 5, "last_reviewed": "2026-12-01"}}, "nbformat": 4, "nbformat_minor": 5}))
+    write(tmp_path, "02-b.ipynb", "B", 5)  # no review date: nothing is claimed
+    from widgets.references import load_references, long_date
+
+    label = load_references()[0]["spravatolabel"]
+    first, second = coursemap.nav("01-a.ipynb", tmp_path), coursemap.nav("02-b.ipynb", tmp_path)
+    assert first.checked.startswith("Evidence last checked 1 December 2026, against the US Spravato label revised ")
+    assert f"revised {long_date(label.revised)}" in first.checked
+    assert second.checked == ""
