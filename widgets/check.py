@@ -41,12 +41,19 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
+def _key(problem) -> str:
+    """The reference key a bibliography problem is about ("" for the file itself)."""
+    return problem.message.split('"')[1] if problem.message.startswith('reference "') else ""
+
+
+def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row], list[str]]:
+    """Check lessons; ``whole_course`` adds the bibliography's and glossary's own problems,
+    otherwise only those of references the given lessons cite."""
     refs, ref_problems = bibliography.load_references(REFERENCES) if REFERENCES.exists() else (None, [])
     by_key: dict[str, int] = {}
     for p in ref_problems:
-        key = p.message.split('"')[1] if p.message.startswith('reference "') else ""
-        by_key[key] = by_key.get(key, 0) + 1
+        by_key[_key(p)] = by_key.get(_key(p), 0) + 1
+    cited: set[str] = set()
     try:
         slugs = {t.slug for t in glossary.load()} if GLOSSARY.exists() else None
     except Exception:  # reported below by the glossary check
@@ -64,6 +71,7 @@ def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
         try:
             doc = contract.read_lesson(path)
             listed = [key for _, key, _ in contract.references(doc)]
+            cited.update(listed)
             core_txt, safety_txt = plain_text(contract.core_text(doc)), plain_text(contract.safety_text(doc))
         except (OSError, ValueError):
             pass
@@ -83,8 +91,8 @@ def check(lesson_paths: list[Path]) -> tuple[list[Row], list[str]]:
             len(found),
         ))
         lines += found
-    lines += [_relabel(p, REFERENCES) for p in ref_problems]
-    if GLOSSARY.exists():
+    lines += [_relabel(p, REFERENCES) for p in ref_problems if whole_course or _key(p) in cited or not _key(p)]
+    if whole_course and GLOSSARY.exists():
         lines += [_relabel(p, GLOSSARY) for p in offlabel.glossary_problems(GLOSSARY)]
     return rows, lines
 
@@ -106,7 +114,7 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
-    rows, lines = check(paths)
+    rows, lines = check(paths, whole_course=not args)
     print(table(rows))
     print()
     for line in lines:
