@@ -40,7 +40,18 @@ EVIDENCE = {
     "Expert": "expert opinion",
     "Other": "official web page or registry",
 }
-VAGUE_AUTHORS = re.compile(r"not (?:recorded|captured|shown|known)|as recalled|as reported|as quoted|as described|unknown|\bn\.?d\.?\b", re.I)
+VAGUE_AUTHORS = re.compile(
+    r"not (?:yet )?(?:recorded|captured|shown|known|confirmed|found|seen)|unconfirmed|as recalled|as reported|"
+    r"as quoted|as described|unknown|\bn\.?d\.?\b",
+    re.I,
+)
+PERSON = re.compile(r"\b[A-Z][A-Za-z'-]+ [A-Z]{1,3}\b")  # "Gaynes BN"
+
+
+def _unnamed(authors: str) -> bool:
+    """Authors that name nobody: "not recorded", or a team with no person in it."""
+    return bool(VAGUE_AUTHORS.search(authors)) or (
+        re.search(r"\b(?:team|group|researchers)\b", authors, re.I) is not None and not PERSON.search(authors))
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^\d{1,9}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -194,7 +205,7 @@ def _entry(reader: _Reader, key: str, node: yaml.MappingNode, hosts: Hosts) -> R
     revised, accessed, evidence = value("revised"), value("accessed"), value("evidence")
     if not authors:
         reader.problem(node, "missing authors — name the authors, or the body that issued it", where)
-    elif VAGUE_AUTHORS.search(authors):
+    elif _unnamed(authors):
         reader.problem(line_of("authors"), f'authors "{authors}" are not named — find them in the primary source', where)
     if year.lower() in ("", "n.d.", "nd", "none"):
         if not accessed:

@@ -60,6 +60,10 @@ def test_page_renders_clean(browser, course_server, path):
             assert lesson is not None
             assert lesson.title.lower() in h1.lower()
             assert page.title() == lesson.title
+            # When the evidence was checked, and against which label revision (issue 12).
+            checked = page.locator("footer .course-checked").inner_text()
+            assert checked == coursemap.nav(path.rsplit("/", 1)[-1]).checked
+            assert "Evidence last checked" in checked and "US Spravato label revised" in checked
         assert problems == [], f"console errors/warnings on {path}: {problems}"
         assert foreign == [], f"requests to other hosts from {path}: {foreign}"
         # Crisis help, first in the header, and the disclaimer in the footer.

@@ -149,7 +149,8 @@ def side_effect_icons():
         "(blue). A filled circle is a person who had the side effect; a hollow circle is a person who did not. "
         f"Out of 100 people, with esketamine vs with placebo: {pairs}. "
         "Each of these side effects was more common with esketamine. "
-        "The trials were in adults in hospital with depression and suicidal thoughts."
+        "The trials were in adults in hospital with depression and active suicidal thoughts with intent, "
+        "who got 84 mg; they were not trials in treatment-resistant depression."
     )
     return chart(
         side_effect_figure(rows),
@@ -158,8 +159,8 @@ def side_effect_icons():
         table=_side_effect_table(rows),
         columns=["Side effect", "With esketamine", "With placebo"],
         source=(
-            "pooled ASPIRE I and II trials (side effects people reported; esketamine or placebo spray, "
-            "both added to standard care), as given in a published table of those trials."
+            "pooled ASPIRE I and II trials (adverse events during the double-blind phase; esketamine 84 mg "
+            "or placebo spray, both added to standard care), Canuso et al. 2021, Table 2."
         ),
         toggle_label="Effects to show",
     )
