@@ -48,10 +48,12 @@ def _groups(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 
 def short_arm(arm: str) -> str:
-    """'Ketamine (IV; off-label)' -> 'ketamine'; 'Placebo spray + new antidepressant' -> 'placebo'; 'ECT' stays 'ECT'."""
+    """'Ketamine (IV; off-label)' -> 'ketamine (off-label)'; 'Placebo spray + new antidepressant' -> 'placebo';
+    'ECT' stays 'ECT'. An off-label use keeps its label on the chart too."""
     name = arm.split(" (")[0].split(" + ")[0].strip()
     name = name.replace("Placebo spray", "Placebo")
-    return name if name.isupper() else name.lower()
+    name = name if name.isupper() else name.lower()
+    return name + " (off-label)" if "off-label" in arm else name
 
 
 def _label(trial: str, arm: str) -> str:
