@@ -69,19 +69,25 @@ def _label_revisions() -> list[str]:
         entries, _ = load_references()
     except Exception:  # a broken bibliography must not stop a page
         return []
-    found = [f"{name} revised {long_date(entries[k].revised)}" for k, name in LABEL_KEYS
-             if k in entries and entries[k].revised]
+    found = [f"{name} revised {long_date(entries[k].revised)}"
+             + (f" (figures checked in {_first_clause(entries[k].checked_in)})" if entries[k].checked_in else "")
+             for k, name in LABEL_KEYS if k in entries and entries[k].revised]
     _labels = (stamp, found)
     return found
 
 
+def _first_clause(text: str) -> str:
+    """'copies of the label from 2019 to 2024 (the body … could not be read)' -> 'copies of the label from 2019 to 2024'."""
+    return text.split(" (")[0].split(";")[0].strip()
+
+
 def evidence_checked(reviewed: str) -> str:
-    """'Evidence last checked 1 December 2026, against the US Spravato label revised …'."""
+    """'Evidence last checked 1 December 2026. Labels cited: the US Spravato label revised …'."""
     from .references import long_date
 
     labels = _label_revisions()
-    text = f"Evidence last checked {long_date(reviewed)}"
-    return text + (", against " + " and ".join(labels) if labels else "") + "."
+    text = f"Evidence last checked {long_date(reviewed)}."
+    return text + (" Labels cited: " + "; ".join(labels) + "." if labels else "")
 
 
 def _read_lesson(path: Path) -> Lesson | None:

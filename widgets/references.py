@@ -28,7 +28,7 @@ from .paths import ASSETS, LESSONS, REFERENCES
 SOURCES = ASSETS / "sources.yaml"
 
 FIELDS = ("authors", "year", "title", "journal", "doi", "pmid", "url", "revised", "accessed",
-          "evidence", "evidence_detail", "note")
+          "checked_in", "evidence", "evidence_detail", "note")
 EVIDENCE = {
     "RCT": "human trial with a comparison group",
     "MA": "review of many studies",
@@ -73,6 +73,7 @@ class Reference:
     evidence: str = ""
     evidence_detail: str = ""
     note: str = ""
+    checked_in: str = ""  # where the wording was confirmed, when the cited revision itself could not be read
 
     def markdown(self) -> str:
         """The entry as one line of a lesson's numbered reference list."""
@@ -91,6 +92,8 @@ class Reference:
             parts.append(f"Revised {long_date(self.revised)}.")
         elif self.accessed:
             parts.append(f"Accessed {long_date(self.accessed)}.")
+        if self.checked_in:
+            parts.append(f"Figures checked in {_end(self.checked_in)}")
         if self.evidence in EVIDENCE:
             label = EVIDENCE[self.evidence]
             if self.evidence_detail:
@@ -242,7 +245,7 @@ def _entry(reader: _Reader, key: str, node: yaml.MappingNode, hosts: Hosts) -> R
     if evidence and evidence not in EVIDENCE:
         reader.problem(line_of("evidence"), f'evidence "{evidence}" must be one of {", ".join(EVIDENCE)}', where)
     return Reference(key, node.start_mark.line + 1, authors, year, title, journal, doi, pmid, url,
-                     revised, accessed, evidence, value("evidence_detail"), value("note"))
+                     revised, accessed, evidence, value("evidence_detail"), value("note"), value("checked_in"))
 
 
 def validate_references(path: Path = REFERENCES, sources: Path = SOURCES) -> list[Problem]:

@@ -54,6 +54,8 @@ def test_each_lesson_says_when_its_evidence_was_checked_and_against_which_label(
 
     label = load_references()[0]["spravatolabel"]
     first, second = coursemap.nav("01-a.ipynb", tmp_path), coursemap.nav("02-b.ipynb", tmp_path)
-    assert first.checked.startswith("Evidence last checked 1 December 2026, against the US Spravato label revised ")
+    assert first.checked.startswith("Evidence last checked 1 December 2026. Labels cited: the US Spravato label revised ")
     assert f"revised {long_date(label.revised)}" in first.checked
+    # The cited revision could not be read in full, and the page says so.
+    assert bool(label.checked_in) == ("(figures checked in copies" in first.checked)
     assert second.checked == ""

@@ -131,6 +131,7 @@ def test_rendering_shows_identifiers_and_dates(tmp_path: Path) -> None:
         "Evidence: review of many studies.")
     label = entries["spravatolabel"].markdown()
     assert "Revised 13 March 2026." in label and "<https://nctr-crs.fda.gov/" in label
+    assert "Figures checked in" not in label  # only when checked_in is given
     assert "(undated)" in entries["samaritans"].markdown() and "Accessed 1 December 2026." in entries["samaritans"].markdown()
 
 
