@@ -15,10 +15,10 @@ from pathlib import Path
 from . import glossary, offlabel
 from . import lessons as contract
 from . import references as bibliography
-from .model import validate_bank
 from .nbcheck import check_notebook
 from .paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
 from .readability import grade, plain_text
+from .validate import bank_problems as check_bank
 
 CORE_LIMIT = 8.0
 SAFETY_LIMIT = 6.0
@@ -62,7 +62,7 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
     for path in lesson_paths:
         found = []
         bank = QUIZZES / f"{path.stem}.yaml"
-        bank_problems = (validate_bank(bank, refs) + offlabel.bank_problems(bank)) if bank.exists() else []
+        bank_problems = check_bank(bank, refs) if bank.exists() else []
         found += [str(p).replace(str(bank), _shown(bank)) for p in bank_problems]
         found += [_relabel(p, path) for p in contract.check_lesson(path, refs, glossary_slugs=slugs)]
         found += [_relabel(p, path) for p in check_notebook(path)]

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import LESSONS
+from .paths import LESSONS, REFERENCES
+from .references import load_references, long_date
 
 LESSON_NAME = re.compile(r"^(\d\d)-([a-z0-9-]+)\.ipynb$")
 
@@ -59,9 +60,6 @@ _labels: tuple[int, list[str]] | None = None
 def _label_revisions() -> list[str]:
     """'the US Spravato label revised 13 March 2026', …; re-read only when the file changes."""
     global _labels
-    from .paths import REFERENCES
-    from .references import load_references, long_date
-
     try:
         stamp = REFERENCES.stat().st_mtime_ns
         if _labels and _labels[0] == stamp:
@@ -83,8 +81,6 @@ def _first_clause(text: str) -> str:
 
 def evidence_checked(reviewed: str) -> str:
     """'Evidence last checked 1 December 2026. Labels cited: the US Spravato label revised …'."""
-    from .references import long_date
-
     labels = _label_revisions()
     text = f"Evidence last checked {long_date(reviewed)}."
     return text + (" Labels cited: " + "; ".join(labels) + "." if labels else "")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +61,14 @@ class Check:
         return sorted(p for p in folder.iterdir() if p.is_file() and self.handles(p))
 
 
+def bank_problems(path: Path, known_refs: Collection[str] | None) -> list[Problem]:
+    """Everything wrong with one quiz bank: its format, its reference keys and off-label wording."""
+    return sorted(validate_bank(path, known_refs) + offlabel.bank_problems(path), key=lambda p: p.line)
+
+
 def check_bank(path: Path, context: Context) -> list[Problem]:
     """Check one quiz bank, including its reference keys when they are known."""
-    problems = validate_bank(path, context.known_refs) + offlabel.bank_problems(path)
-    return sorted(problems, key=lambda p: p.line)
+    return bank_problems(path, context.known_refs)
 
 
 def check_references(path: Path, context: Context) -> list[Problem]:
