@@ -29,6 +29,7 @@ class Row:
     lesson: str
     bank: str
     refs: str
+    words: str
     core: str
     safety: str
     problems: int
@@ -67,12 +68,15 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
         found += [_relabel(p, path) for p in contract.check_lesson(path, refs, glossary_slugs=slugs)]
         found += [_relabel(p, path) for p in check_notebook(path)]
         core_txt = safety_txt = ""
+        words = "–"
         listed: list[str] = []
         try:
             doc = contract.read_lesson(path)
             listed = [key for _, key, _ in contract.references(doc)]
             cited.update(listed)
             core_txt, safety_txt = plain_text(contract.core_text(doc)), plain_text(contract.safety_text(doc))
+            n, limit = contract.core_words(doc), contract.word_limit(doc)
+            words = f"{n}/{limit} {'OK' if n <= limit else 'TOO LONG'}"
         except (OSError, ValueError):
             pass
         core = grade(core_txt).fk if core_txt else None
@@ -86,6 +90,7 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
             path.stem,
             "missing" if not bank.exists() else ("OK" if not bank_problems else f"{len(bank_problems)} problem(s)"),
             f"{len(listed)} OK" if not weak else f"{weak} of {len(listed)} weak",
+            words,
             "–" if core is None else f"{core:.1f} {'OK' if core <= CORE_LIMIT else 'TOO HIGH'}",
             "–" if safety is None else f"{safety:.1f} {'OK' if safety <= SAFETY_LIMIT else 'TOO HIGH'}",
             len(found),
@@ -102,8 +107,8 @@ def _relabel(problem, path: Path) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    head = ("Lesson", "Quiz bank", "References", f"Core grade (≤{CORE_LIMIT:g})", f"Safety grade (≤{SAFETY_LIMIT:g})", "Problems")
-    data = [head] + [(r.lesson, r.bank, r.refs, r.core, r.safety, str(r.problems)) for r in rows]
+    head = ("Lesson", "Quiz bank", "References", "Core words", f"Core grade (≤{CORE_LIMIT:g})", f"Safety grade (≤{SAFETY_LIMIT:g})", "Problems")
+    data = [head] + [(r.lesson, r.bank, r.refs, r.words, r.core, r.safety, str(r.problems)) for r in rows]
     widths = [max(len(row[i]) for row in data) for i in range(len(head))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]

@@ -32,6 +32,16 @@ FIGURE_CALL = re.compile(r"^from widgets\.figures", re.M)
 DETAILS = re.compile(r"<details>\s*<summary>\s*Go deeper", re.I)
 SAFETY_BOX = re.compile(r'<div class="course-safety"[^>]*>(.*?)</div>', re.S | re.I)
 DETAILS_BLOCK = re.compile(r"<details>.*?</details>", re.S | re.I)
+IN_SHORT = re.compile(r'<div class="course-inshort"[^>]*>(.*?)</div>', re.S | re.I)
+# Core text: every word of Markdown outside <details> and the References section.
+WORD_LIMIT = 1000
+SAFETY_WORD_LIMIT = 1400  # the safety lesson (metadata course.kind: safety) must say more
+QUIZ_MIN, QUIZ_MAX = 5, 8  # main quiz; further questions go under "more_practice:"
+IN_SHORT_MAX = 3
+KEY_POINTS_MAX_WORDS = 75  # every lesson's key points print together on one page
+QUIZ_HEADING = "Check your understanding"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,%/-]*")
+_MARKUP = re.compile(r"<[^>]+>|\]\([^)]*\)|\[\d+\]\(#ref-[^)]*\)|^\s*\|?[-:| ]+\|?\s*$", re.M)
 # From the safe-messaging standard (patient-education checklist, C1/C3).
 FORBIDDEN = re.compile(
     r"committed suicide|successful(?:ly)? (?:suicide|attempt)|failed attempt|epidemic|"
@@ -104,6 +114,35 @@ def core_text(lesson: Lesson) -> str:
     return "\n\n".join(parts)
 
 
+def count_words(markdown: str) -> int:
+    """Words a reader sees in a piece of Markdown: no tags, link targets,
+    citation numbers or table rules; table cells count."""
+    text = _MARKUP.sub(" ", markdown)
+    return len(_WORD.findall(text.replace("&nbsp;", " ")))
+
+
+def word_limit(lesson: Lesson) -> int:
+    course = lesson.metadata.get("course") if isinstance(lesson.metadata.get("course"), dict) else {}
+    return SAFETY_WORD_LIMIT if course.get("kind") == "safety" else WORD_LIMIT
+
+
+def core_words(lesson: Lesson) -> int:
+    """The one count of core text, used by ``make check`` and the page audit:
+    all Markdown outside ``<details>`` blocks and the References section,
+    "In short", safety boxes and key points included."""
+    return sum(count_words(DETAILS_BLOCK.sub(" ", c.source)) for c in prose(lesson))
+
+
+def in_short(lesson: Lesson) -> str | None:
+    """The "In short" box's Markdown, if the first cell has one right under the title."""
+    md = lesson.markdown()
+    if not md:
+        return None
+    after_title = H1.sub("", md[0].source, count=1).lstrip()
+    m = IN_SHORT.match(after_title)
+    return m.group(1) if m else None
+
+
 def safety_text(lesson: Lesson) -> str:
     return "\n\n".join(m.group(1) for c in prose(lesson) for m in SAFETY_BOX.finditer(c.source))
 
@@ -162,6 +201,16 @@ def check_lesson(
         bad(first.number, 'the first text cell must say how long the lesson takes, e.g. "*About 10 minutes*"')
     elif isinstance(minutes, int) and int(m.group(1)) != minutes:
         bad(first.number, f"the text says about {m.group(1)} minutes but the metadata says {minutes}")
+    box = in_short(lesson)
+    if box is None:
+        bad(first.number, 'put an "In short" box right under the title: <div class="course-inshort"> with 1 to 3 bullets </div>')
+    else:
+        n = len(BULLET.findall(box))
+        if not 1 <= n <= IN_SHORT_MAX:
+            bad(first.number, f'the "In short" box has {n} bullet points; use 1 to {IN_SHORT_MAX}')
+    words, limit = core_words(lesson), word_limit(lesson)
+    if words > limit:
+        bad(first.number, f"core text is {words} words; the limit is {limit}: move details into a Go deeper block or cut them")
     for title, lo, hi in (("What you will learn", 3, 5), ("Key points", 3, 5)):
         cell = lesson.section(title)
         if cell is None:
@@ -170,6 +219,13 @@ def check_lesson(
         n = len(BULLET.findall(cell.source))
         if not lo <= n <= hi:
             bad(cell.number, f'"## {title}" has {n} bullet points; use {lo} to {hi}')
+
+    kp = lesson.section("Key points")
+    if kp is not None:
+        n = count_words(re.sub(r"^##\s+Key points\s*$", "", kp.source, flags=re.M | re.I))
+        if n > KEY_POINTS_MAX_WORDS:
+            bad(kp.number, f'"## Key points" has {n} words; use at most {KEY_POINTS_MAX_WORDS}, so every lesson\'s '
+                           "key points print on one page (say the message; the numbers are in the lesson)")
 
     # References: numbered 1..n, each a known key with a DOI, PMID or URL.
     refs_cell = lesson.section("References")
@@ -242,6 +298,10 @@ def check_lesson(
     quiz_calls = [(c, m) for c, m in calls if m]
     if not quiz_calls:
         bad(len(lesson.cells), f'add a quiz: a code cell with quiz("{lesson.slug}")')
+    for c, m in quiz_calls[:1]:
+        before = [x for x in md if x.number < c.number]
+        if not before or not re.search(rf"^##\s+{QUIZ_HEADING}\s*$", before[-1].source, re.M | re.I):
+            bad(c.number, f'put the quiz under a "## {QUIZ_HEADING}" heading, so the contents and skip link find it')
     for c, m in quiz_calls:
         if m.group(1) != lesson.slug and not m.group(1).startswith("review"):
             bad(c.number, f'quiz("{m.group(1)}") should be quiz("{lesson.slug}")')
@@ -286,8 +346,9 @@ def _bank_size(bank: Path, p: str, cell: int) -> list[Problem]:
     if not isinstance(questions, list):
         return []
     out = []
-    if len(questions) < 5:
-        out.append(Problem(p, cell, f"the quiz has {len(questions)} question(s); the lesson contract asks for at least 5"))
+    if not QUIZ_MIN <= len(questions) <= QUIZ_MAX:
+        out.append(Problem(p, cell, f"the main quiz has {len(questions)} question(s); use {QUIZ_MIN} to {QUIZ_MAX} "
+                                    'on the key messages, and put the rest under "more_practice:"'))
     if not any(isinstance(q, dict) and q.get("type") == "teachback" for q in questions):
         out.append(Problem(p, cell, 'add a teach-back question ("In your own words…") to the quiz'))
     return out

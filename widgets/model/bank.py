@@ -51,7 +51,7 @@ _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("items",),
     "teachback": ("model_answer", "key_points"),
 }
-_TOP_FIELDS = ("lesson", "title", "questions")
+_TOP_FIELDS = ("lesson", "title", "questions", "more_practice")
 _OPTION_FIELDS = ("text", "correct", "explain")
 _ITEM_FIELDS = ("text", "explain")
 
@@ -91,10 +91,12 @@ class Bank:
     title: str | None
     questions: tuple[Question, ...]
     path: Path
+    #: Optional further questions, shown collapsed under "More practice".
+    practice: tuple[Question, ...] = ()
 
     def question(self, qid: str) -> Question:
-        """The question with this id (``KeyError`` if there is none)."""
-        for q in self.questions:
+        """The question with this id, main or practice (``KeyError`` if there is none)."""
+        for q in self.questions + self.practice:
             if q.id == qid:
                 return q
         raise KeyError(qid)
@@ -417,15 +419,24 @@ class _Reader:
         )
         if nodes is not None and not nodes:
             self.problem(f.values["questions"], '"questions" is empty — add at least one question')
-        questions = self._questions(nodes or [])
+        seen: dict[str, int] = {}
+        questions = self._questions(nodes or [], seen)
+        extra: list[Question] = []
+        if "more_practice" in f.values:
+            more = self.sequence(
+                f, "more_practice", "", 'list further questions under "more_practice:", each starting with "- id:"'
+            )
+            if more is not None and not more:
+                self.problem(f.values["more_practice"], '"more_practice" is empty — add questions or delete the line')
+            extra = self._questions(more or [], seen, start=len(nodes or []) + 1)
         if lesson is None or nodes is None:
             return None
-        return Bank(lesson=lesson, title=title, questions=tuple(questions), path=self.path)
+        return Bank(lesson=lesson, title=title, questions=tuple(questions), path=self.path, practice=tuple(extra))
 
-    def _questions(self, nodes: list[yaml.Node]) -> list[Question]:
-        seen: dict[str, int] = {}
+    def _questions(self, nodes: list[yaml.Node], seen: dict[str, int], start: int = 1) -> list[Question]:
+        """Questions in order; ``seen`` keeps ids unique across the main and practice lists."""
         out: list[Question] = []
-        for number, node in enumerate(nodes, start=1):
+        for number, node in enumerate(nodes, start=start):
             q = self._question(node, number, seen)
             if q is not None:
                 out.append(q)

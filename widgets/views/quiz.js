@@ -61,6 +61,7 @@ function feedbackNodes(fb, extra) {
 function render({ model, el }) {
   const lesson = model.get("lesson");
   const questions = model.get("questions");
+  const practice = model.get("practice") || [];
   const id = `cq${++uid}`;
   const pending = new Map();
   let requestNo = 0;
@@ -76,11 +77,15 @@ function render({ model, el }) {
   const connection = h("p", { class: "cq-connection", role: "alert" });
 
   function updateSummary() {
-    const entries = questions.filter((q) => q.type !== "teachback").map((q) => saved(lesson, q.id));
+    const scored = (list) => list.filter((q) => q.type !== "teachback").map((q) => saved(lesson, q.id));
+    const entries = scored(questions);
     const answered = entries.filter((e) => e && e.answered).length;
     const right = entries.filter((e) => e && e.correct === true).length;
+    const extra = scored(practice);
+    const extraRight = extra.filter((e) => e && e.correct === true).length;
     summary.textContent = `Your score in this lesson: ${right} of ${entries.length} questions right` +
-      ` (${answered} answered). The “in your own words” question is not scored. Saved only in this browser.`;
+      ` (${answered} answered)` + (extraRight ? `, and ${extraRight} of ${extra.length} practice questions right` : "") +
+      ". The “in your own words” question is not scored. Saved only in this browser.";
   }
 
   function send(action, q, answer) {
@@ -109,16 +114,24 @@ function render({ model, el }) {
     if (done) { pending.delete(msg.request); done(msg); }
   });
 
-  questions.forEach((q, n) => section.append(renderQuestion(q, n)));
-  section.append(summary, connection);
+  questions.forEach((q, n) => section.append(renderQuestion(q, n, questions.length, "Question")));
+  section.append(summary);
+  if (practice.length) {
+    // Optional questions, collapsed so the main quiz stays short; same grading and explanations.
+    const more = h("details", { class: "cq-more" },
+      h("summary", {}, `More practice (optional): ${practice.length} more question${practice.length === 1 ? "" : "s"}`));
+    practice.forEach((q, n) => more.append(renderQuestion(q, n, practice.length, "Practice question")));
+    section.append(more);
+  }
+  section.append(connection);
   updateSummary();
   el.append(section);
   section.dataset.ready = "true";
 
-  function renderQuestion(q, n) {
+  function renderQuestion(q, n, total, word) {
     const qid = `${id}-${q.id}`;
     const fs = h("fieldset", { class: `cq-q cq-type-${q.type}`, "data-qid": q.id });
-    const legend = h("legend", {}, h("span", { class: "cq-num" }, `Question ${n + 1} of ${questions.length}. `), q.prompt);
+    const legend = h("legend", {}, h("span", { class: "cq-num" }, `${word} ${n + 1} of ${total}. `), q.prompt);
     fs.append(legend);
     const status = h("div", { class: "cq-feedback", role: "status", "aria-live": "polite", "aria-atomic": "true", id: `${qid}-fb` });
     const prior = saved(lesson, q.id);
@@ -191,7 +204,8 @@ function render({ model, el }) {
         (ans || []).forEach((i) => { if (boxes[i]) boxes[i].checked = true; });
         if (entry && typeof entry.text === "string") ta.value = entry.text;
       };
-      ta.addEventListener("change", () => {
+      // Saved as it is typed (not only when the box loses focus), so nothing is lost.
+      ta.addEventListener("input", () => {
         const e = saved(lesson, q.id) || {};
         e.text = ta.value;
         save(lesson, q.id, e);

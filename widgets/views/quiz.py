@@ -71,12 +71,14 @@ class Quiz(CourseWidget):
     lesson = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("Check your understanding").tag(sync=True)
     questions = traitlets.List().tag(sync=True)
+    practice = traitlets.List().tag(sync=True)  # "More practice": shown collapsed
 
     def __init__(self, bank: Bank, **kwargs):
         super().__init__(
             lesson=bank.lesson,
             title=bank.title or "Check your understanding",
             questions=[_public(q) for q in bank.questions],
+            practice=[_public(q) for q in bank.practice],
             **kwargs,
         )
         self._bank = bank
