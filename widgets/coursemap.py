@@ -6,6 +6,7 @@ so there is one source of truth for order and titles: the lesson files.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ class Lesson:
     reviewed: str = ""  # course.last_reviewed, e.g. "2026-12-01"
 
     @property
+    def label(self) -> str:
+        """One numbering for learners: "Start here", then "Lesson 1" to "Lesson N" (the file prefix)."""
+        return "Start here" if self.number == 0 else f"Lesson {self.number}"
+
+    @property
     def filename(self) -> str:
         return f"{self.slug}.ipynb"
 
@@ -42,6 +48,17 @@ class Nav:
     next: Lesson | None
     index: int  # 1-based position, 0 when unknown
     total: int
+
+    @property
+    def position(self) -> str:
+        """'Start here', or 'Lesson 4 of 6' (numbered lessons only; file prefixes give the numbers)."""
+        if not self.current:
+            return ""
+        if self.current.number == 0:
+            return "Start here"
+        return f"{self.current.label} of {self.numbered}"
+
+    numbered: int = 0  # lessons after "Start here"
 
     @property
     def checked(self) -> str:
@@ -134,5 +151,85 @@ def nav(name: str, folder: Path = LESSONS) -> Nav:
                 seq[i + 1] if i + 1 < len(seq) else None,
                 i + 1,
                 len(seq),
+                sum(1 for x in seq if x.number > 0),
             )
-    return Nav(None, None, None, 0, len(seq))
+    return Nav(None, None, None, 0, len(seq), sum(1 for x in seq if x.number > 0))
+
+
+# -- contents ("On this page") ---------------------------------------------
+
+_DETAILS = re.compile(r"<details\b[^>]*>.*?</details>", re.S | re.I)
+_H2 = re.compile(r"^##\s+(.+?)\s*$", re.M)
+_ID = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+NOT_IN_CONTENTS = ("what you will learn",)
+_contents: dict[str, tuple[int, list[dict[str, str]]]] = {}
+
+
+def contents(name: str, folder: Path = LESSONS) -> list[dict[str, str]]:
+    """The lesson's sections as [{id, text}], with the ids the page's headings get.
+
+    Headings inside <details> are left out.  The ids come from the same
+    Markdown renderer the page uses, so every link lands on its heading."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    path = folder / f"{Path(str(name)).stem}.ipynb"
+    try:
+        stamp = path.stat().st_mtime_ns
+        if path in _contents and _contents[path][0] == stamp:
+            return _contents[path][1]
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = _DETAILS.sub("", "".join(cell.get("source", "")))
+        for heading in _H2.findall(source):
+            if heading.lower() in NOT_IN_CONTENTS:
+                continue
+            m = _ID.search(markdown2html_mistune(f"## {heading}"))
+            if m:
+                text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
+                found.append({"id": m.group(1), "text": html.unescape(text)})
+    _contents[path] = (stamp, found)
+    return found
+
+
+def quiz_anchor(name: str, folder: Path = LESSONS) -> str:
+    """The id of the lesson's "Check your understanding" heading ('' if none)."""
+    return next((c["id"] for c in contents(name, folder) if c["text"].lower() == "check your understanding"), "")
+
+
+# -- key points, all lessons on one page ----------------------------------
+
+_CITATION = re.compile(r"\s*\[\[\d+\]\(#ref-[^)]*\)(?:,\s*\[\d+\]\(#ref-[^)]*\))*\]")
+_BULLET = re.compile(r"^\s*[-*]\s+(.+?)(?=^\s*[-*]\s+|\Z)", re.M | re.S)
+
+
+def key_points(lesson: Lesson, folder: Path = LESSONS) -> list[str]:
+    """The lesson's "Key points" bullets as HTML, without citation numbers
+    (the printed page says that each point's sources are in its lesson)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    try:
+        cells = json.loads((folder / lesson.filename).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    for cell in cells:
+        source = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+        m = re.search(r"^##\s+Key points\s*$", source, re.M | re.I)
+        if m:
+            body = source[m.end():]
+            out = []
+            for item in _BULLET.findall(body):
+                rendered = markdown2html_mistune(_CITATION.sub("", " ".join(item.split())))
+                out.append(re.sub(r"^<p>|</p>\s*$", "", rendered.strip()))
+            return out
+    return []
+
+
+def all_key_points(folder: Path = LESSONS) -> list[dict]:
+    """Every lesson with its key points, for the one-page print."""
+    return [{"slug": x.slug, "url": x.url, "number": x.number, "label": x.label, "title": x.title,
+             "points": key_points(x, folder)} for x in lessons(folder)]

@@ -31,7 +31,7 @@ QUIZ_CALL = re.compile(r"""\bquiz\(\s*["']([^"']+)["']""")
 FIGURE_CALL = re.compile(r"^from widgets\.figures", re.M)
 DETAILS = re.compile(r"<details>\s*<summary>\s*Go deeper", re.I)
 SAFETY_BOX = re.compile(r'<div class="course-safety"[^>]*>(.*?)</div>', re.S | re.I)
-DETAILS_BLOCK = re.compile(r"<details>.*?</details>", re.S | re.I)
+DETAILS_BLOCK = re.compile(r"<details\b[^>]*>.*?</details>", re.S | re.I)
 IN_SHORT = re.compile(r'<div class="course-inshort"[^>]*>(.*?)</div>', re.S | re.I)
 # Core text: every word of Markdown outside <details> and the References section.
 WORD_LIMIT = 1000

@@ -26,6 +26,7 @@ import tornado.web
 from . import coursemap, fastrender, glossary
 from .kernels import cull_together, refill_in_turn, shut_everything_down
 from .paths import ASSETS, LESSONS
+from .references import long_date
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
 
@@ -119,6 +120,20 @@ class GlossaryHandler(LandingHandler):
     def get(self) -> None:
         page = self.env.get_template("glossary.html.j2").render(
             terms=glossary.load(), nav=coursemap.nav("")
+        )
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(page)
+
+
+class KeyPointsHandler(LandingHandler):
+    """Every lesson's key points on one page, to print and keep."""
+
+    def get(self) -> None:
+        found = coursemap.lessons()
+        reviewed = max((x.reviewed for x in found if x.reviewed), default="")
+        page = self.env.get_template("keypoints.html.j2").render(
+            lessons=coursemap.all_key_points(), nav=coursemap.nav(""),
+            checked=long_date(reviewed) if reviewed else "",
         )
         self.set_header("Cache-Control", "no-cache")
         self.finish(page)
@@ -249,6 +264,7 @@ def build_app(argv: list[str] | None = None):
             return [
                 (r"/", LandingHandler, {"env": env}),
                 (r"/glossary", GlossaryHandler, {"env": env}),
+                (r"/key-points", KeyPointsHandler, {"env": env}),
                 (r"/voila/tree.*", NotFoundHandler),
                 (r"/voila/api/contents.*", NotFoundHandler),
                 (
@@ -292,7 +308,11 @@ def build_app(argv: list[str] | None = None):
     km.cull_interval = args.cull_interval
     km.cull_connected = False  # never cull an open tab
     km.cull_busy = False
-    cfg.VoilaExporter.filters = {"lesson_nav": coursemap.nav}
+    cfg.VoilaExporter.filters = {
+        "lesson_nav": coursemap.nav,
+        "lesson_contents": coursemap.contents,
+        "quiz_anchor": coursemap.quiz_anchor,
+    }
     app = CourseVoila(config=cfg)
     return app, args
 

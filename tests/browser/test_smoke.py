@@ -10,13 +10,14 @@ from tests.browser.pages import draw_charts
 from tests.conftest import lesson_files
 from widgets import coursemap
 
-PAGES = ["/", "/glossary"] + [f"/voila/render/{p.name}" for p in lesson_files()]
+PAGES = ["/", "/glossary", "/key-points"] + [f"/voila/render/{p.name}" for p in lesson_files()]
 pytestmark = pytest.mark.browser
 
 
-def visit(browser, url: str, theme: str | None = None):
-    """Open url in a fresh context; return (page, console problems, foreign requests)."""
-    ctx = browser.new_context()
+def visit(browser, url: str, theme: str | None = None, scheme: str = "light"):
+    """Open url in a fresh context; return (page, console problems, foreign requests).
+    ``scheme`` is the device's colour setting (prefers-color-scheme)."""
+    ctx = browser.new_context(color_scheme=scheme)
     page = ctx.new_page()
     problems: list[str] = []
     foreign: list[str] = []
@@ -55,6 +56,10 @@ def test_page_renders_clean(browser, course_server, path):
         elif path == "/glossary":
             assert h1 == "Glossary"
             assert page.locator("dl.course-glossary dt").count() >= 20
+        elif path == "/key-points":
+            assert h1 == "Key points to keep"
+            assert page.locator(".course-keypoints section").count() == len(lesson_files())
+            assert page.locator(".course-keypoints li").count() >= 3 * len(lesson_files())
         else:
             lesson = coursemap.nav(path.rsplit("/", 1)[-1]).current
             assert lesson is not None
@@ -103,7 +108,7 @@ def test_landing_links_every_lesson_in_order(browser, course_server):
     ctx, page, _, _ = visit(browser, course_server.url + "/")
     try:
         wait_rendered(page)
-        hrefs = page.locator("ol.course-map > li > a").evaluate_all(
+        hrefs = page.locator("ul.course-map > li > a").evaluate_all(
             "els => els.map(e => e.getAttribute('href'))"
         )
         assert hrefs == [f"/voila/render/{p.name}" for p in lesson_files()]
@@ -171,12 +176,13 @@ def test_landing_shows_browser_progress_and_reset_clears_it(browser, course_serv
         ctx.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
-def test_axe_zero_violations_on_every_page(browser, course_server, path):
-    """axe-core with the WCAG 2.2 AA tags, on the landing page, glossary and every lesson."""
+def test_axe_zero_violations_on_every_page(browser, course_server, path, scheme):
+    """axe-core with the WCAG 2.2 AA tags, on every page, with the device in light and in dark mode."""
     from axe_playwright_python.sync_playwright import Axe
 
-    ctx, page, _, _ = visit(browser, course_server.url + path)
+    ctx, page, _, _ = visit(browser, course_server.url + path, scheme=scheme)
     try:
         wait_rendered(page)
         if path.startswith("/voila/render/"):

@@ -58,6 +58,50 @@ function el(tag, attrs = {}, text) {
 
 let counter = 0;
 
+// ---- theme: text takes the page colour; marks too dark to see on a dark
+// page are lightened until they reach 3:1 against it (WCAG 1.4.11).
+
+function rgb(colour) {
+  const probe = document.createElement("span");
+  probe.style.color = colour;
+  document.body.append(probe);
+  const m = getComputedStyle(probe).color.match(/[\d.]+/g) || [];
+  probe.remove();
+  return m.slice(0, 4).map(Number);
+}
+function luminance([r, g, b]) {
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+function visible(colour, bg) {
+  if (typeof colour !== "string" || colour.startsWith("rgba(0,0,0,0")) return colour;
+  let c = rgb(colour);
+  if (c.length < 3 || (c.length === 4 && c[3] === 0)) return colour;
+  for (let i = 0; i < 10 && contrast(c, bg) < 3; i++) c = c.slice(0, 3).map((v) => Math.round(v + (255 - v) * 0.2));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+function themed(fig, host) {
+  const style = getComputedStyle(host);
+  const layout = fig.layout || {};
+  layout.paper_bgcolor = "rgba(0,0,0,0)";
+  layout.plot_bgcolor = "rgba(0,0,0,0)";
+  layout.font = Object.assign({}, layout.font || {}, { color: style.color, family: style.fontFamily });
+  layout.autosize = true;
+  const bg = rgb(getComputedStyle(document.body).backgroundColor);
+  if (bg.length >= 3 && !(bg.length === 4 && bg[3] === 0) && luminance(bg) < 0.2) {
+    const fix = (v) => (Array.isArray(v) ? v.map((x) => visible(x, bg)) : visible(v, bg));
+    for (const t of fig.data || []) {
+      if (t.marker && t.marker.color) t.marker.color = fix(t.marker.color);
+      if (t.line && t.line.color) t.line.color = fix(t.line.color);
+    }
+  }
+  return { data: fig.data || [], layout };
+}
+
 function render({ model, el: host }) {
   const id = `course-chart-${++counter}`;
   const figure = el("figure", { class: "course-chart", "aria-labelledby": `${id}-cap` });
@@ -87,6 +131,7 @@ function render({ model, el: host }) {
   }
   table.append(body);
   details.append(table);
+  if (window.courseLabelTable) window.courseLabelTable(table);  // one card per row on a phone
   const toggles = model.get("toggle_label") ? el("fieldset", { class: "course-chart-toggles" }) : null;
   figure.append(...(toggles ? [toggles] : []), plot, cap, details);
   host.append(figure);
@@ -95,14 +140,14 @@ function render({ model, el: host }) {
     .then(whenIdle)
     .then(loadPlotly)
     .then((Plotly) => {
-      const fig = JSON.parse(model.get("figure_json"));
-      const layout = fig.layout || {};
-      const fg = getComputedStyle(host).color;
-      layout.paper_bgcolor = "rgba(0,0,0,0)";
-      layout.plot_bgcolor = "rgba(0,0,0,0)";
-      layout.font = Object.assign({}, layout.font || {}, { color: fg, family: getComputedStyle(host).fontFamily });
-      layout.autosize = true;
-      return Plotly.newPlot(plot, fig.data || [], layout, { displayModeBar: false, responsive: true });
+      const draw = (first) => {
+        const { data, layout } = themed(JSON.parse(model.get("figure_json")), host);
+        return first ? Plotly.newPlot(plot, data, layout, { displayModeBar: false, responsive: true })
+          : Plotly.react(plot, data, layout, { displayModeBar: false, responsive: true });
+      };
+      // Follow the page's theme (device setting or the theme switch) without a reload.
+      window.addEventListener("course-theme", () => { if (figure.dataset.ready === "true") draw(false); });
+      return draw(true);
     })
     .then(() => {
       if (toggles) addToggles(window.Plotly, plot, toggles, model);

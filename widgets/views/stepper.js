@@ -18,8 +18,14 @@ function render({ model, el: host }) {
   section.append(el("h3", { id: `${id}-t` }, model.get("title")));
   if (model.get("description")) section.append(el("p", { class: "course-stepper-desc" }, model.get("description")));
 
-  const track = el("ol", { class: "course-stepper-track", "aria-hidden": "true" });
-  steps.forEach((s, i) => track.append(el("li", { "data-step": String(i) }, el("span", { class: "course-stepper-dot" }, String(i + 1)), el("span", { class: "course-stepper-name" }, s.title))));
+  // The step pills are buttons: each one jumps to its step (they look like buttons, so they work as buttons).
+  const track = el("ol", { class: "course-stepper-track", "aria-label": "Steps" });
+  steps.forEach((s, i) => {
+    const pill = el("button", { type: "button", class: "course-stepper-pill", "data-step": String(i) },
+      el("span", { class: "course-stepper-dot" }, String(i + 1)), el("span", { class: "course-stepper-name" }, s.title));
+    pill.addEventListener("click", () => show(i));
+    track.append(el("li", {}, pill));
+  });
 
   const panel = el("div", { class: "course-stepper-panel", role: "status", "aria-live": "polite", "aria-atomic": "true" });
   const prev = el("button", { type: "button", class: "cq-button" }, "← Previous step");
@@ -35,9 +41,10 @@ function render({ model, el: host }) {
       el("p", {}, s.caption + (s.cite ? " " + s.cite : "")),
       el("p", { class: "course-stepper-evidence" }, el("strong", {}, "Evidence: "), s.evidence),
     );
-    track.querySelectorAll("li").forEach((li, j) => {
-      li.classList.toggle("is-current", j === at);
-      li.classList.toggle("is-done", j < at);
+    track.querySelectorAll(".course-stepper-pill").forEach((pill, j) => {
+      pill.classList.toggle("is-current", j === at);
+      pill.classList.toggle("is-done", j < at);
+      if (j === at) pill.setAttribute("aria-current", "step"); else pill.removeAttribute("aria-current");
     });
     prev.disabled = at === 0;
     next.disabled = at === steps.length - 1;

@@ -30,6 +30,35 @@
   var lessonName = document.body && document.body.getAttribute("data-lesson");
   if (lessonName) { api.visit(lessonName.replace(/\.ipynb$/, "")); }
 
+  // "Continue where you left off": the last lesson and the section being read.
+  function remember(section) {
+    var s = load();
+    var label = document.body.getAttribute("data-lesson-label") || "";
+    s.last = {
+      url: location.pathname + (section ? "#" + section.id : ""),
+      lesson: (label && label !== "Start here" ? label + ": " : "") + (document.body.getAttribute("data-lesson-title") || ""),
+      section: section ? section.textContent.replace(/\u00b6/g, "").trim() : ""
+    };
+    save(s);
+  }
+  if (lessonName) {
+    remember(null);
+    var headings = Array.prototype.slice.call(document.querySelectorAll("#rendered_cells h2[id]"));
+    var current = null;
+    var pick = function () {
+      // The section being read: the last heading above the upper third of the screen.
+      var line = window.innerHeight / 3, found = null;
+      headings.forEach(function (h) { if (h.getBoundingClientRect().top <= line) found = h; });
+      if (found !== current) { current = found; remember(found); }
+    };
+    var waiting = false;
+    window.addEventListener("scroll", function () {
+      if (waiting) return;
+      waiting = true;
+      setTimeout(function () { waiting = false; pick(); }, 400);
+    }, { passive: true });
+  }
+
   function renderMap() {
     var s = load().lessons || {};
     var done = 0, total = 0;
@@ -50,12 +79,25 @@
         " lessons. Your progress is saved only in this browser.";
     }
   }
+  function renderContinue() {
+    var box = document.getElementById("course-continue");
+    if (!box) return;
+    var last = load().last;
+    if (!last || typeof last.url !== "string" || last.url.indexOf("/voila/render/") !== 0) { box.hidden = true; return; }
+    var a = document.createElement("a");
+    a.href = last.url;
+    a.textContent = "Continue where you left off: " + (last.lesson || "your last lesson") +
+      (last.section ? ", at “" + last.section + "”" : "");
+    box.replaceChildren(a);
+    box.hidden = false;
+  }
   renderMap();
+  renderContinue();
   var reset = document.getElementById("course-reset");
   if (reset) {
     reset.addEventListener("click", function () {
       if (window.confirm("Clear your saved answers and progress in this browser?")) {
-        api.reset(); renderMap();
+        api.reset(); renderMap(); renderContinue();
       }
     });
   }

@@ -1,0 +1,245 @@
+"""``make audit``: every page measured in a real browser, the same way each time.
+
+For each page (landing, glossary, key points, every lesson) it prints:
+
+- phone screens: page height at 390 x 844 with every ``<details>`` closed;
+- screens to the quiz: where the first quiz question starts, in phone screens;
+- core words: the lesson contract's own counter (:func:`widgets.lessons.core_words`);
+- sideways scrolling: whether the page is wider than the screen at 320 px;
+- key presses to the first quiz question from the top (Tab and Enter, using
+  a skip link or contents link when that is shorter);
+- the theme the page shows when the device is in dark mode.
+
+The browser tests (tests/browser/test_pages.py) use the same measurements and
+hold every page to the targets below, so the table and the tests agree.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.net import free_port, wait_http
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 320, "height": 844}
+# Targets from issue 13.
+MAX_SCREENS = 20
+MAX_SCREENS_TO_QUIZ = 8
+MAX_KEYS_TO_QUIZ = 12
+MAX_TABS_TRIED = 60
+
+FIRST_QUESTION = ".cq-q input, .cq-q textarea, .cq-q button"
+
+
+@dataclass
+class PageAudit:
+    path: str
+    screens: float
+    screens_to_quiz: float | None
+    core_words: int | None
+    word_limit: int | None
+    sideways_320: int  # px of sideways scrolling at 320 px (0 = none)
+    keys_to_quiz: int | None
+    dark_theme: str  # "dark" or "light": what the page shows with the device in dark mode
+
+
+def pages() -> list[str]:
+    from widgets.coursemap import lessons
+
+    return ["/", "/glossary", "/key-points"] + [x.url for x in lessons()]
+
+
+def wait_ready(page, path: str, timeout: float = 90_000) -> None:
+    """Wait for the page, and on a lesson for every widget to be drawn."""
+    page.wait_for_load_state("load")
+    if "/voila/render/" in path:
+        page.wait_for_function(
+            "() => !document.querySelector('.course-widget-wait') && "
+            "[...document.querySelectorAll('.cq')].every((q) => q.dataset.ready === 'true')",
+            timeout=timeout,
+        )
+
+
+def close_details(page) -> None:
+    page.evaluate("() => document.querySelectorAll('details[open]').forEach((d) => d.open = false)")
+
+
+def phone_screens(page) -> float:
+    close_details(page)
+    return page.evaluate("() => document.documentElement.scrollHeight") / PHONE["height"]
+
+
+def screens_to_quiz(page) -> float | None:
+    top = page.evaluate(
+        "() => { const q = document.querySelector('.cq-q'); "
+        "return q ? q.getBoundingClientRect().top + window.scrollY : null; }"
+    )
+    return None if top is None else top / PHONE["height"]
+
+
+def sideways(page) -> int:
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - "
+        "document.documentElement.clientWidth"
+    )
+
+
+def _focus_in_quiz(page) -> bool:
+    return page.evaluate("(sel) => !!(document.activeElement && document.activeElement.matches(sel))", FIRST_QUESTION)
+
+
+def keys_to_quiz(page, url: str) -> int | None:
+    """Fewest Tab/Enter presses from the top of a freshly loaded page to a
+    control of the first quiz question: Tab only, or Tab to any same-page
+    link, Enter on it, then Tab."""
+    quiz = page.evaluate("() => !!document.querySelector('.cq-q')")
+    if not quiz:
+        return None
+    best: int | None = None
+    page.goto(url)
+    wait_ready(page, url)
+    links: list[int] = []
+    for n in range(1, MAX_TABS_TRIED + 1):
+        page.keyboard.press("Tab")
+        if _focus_in_quiz(page):
+            best = n
+            break
+        href = page.evaluate("() => document.activeElement && document.activeElement.getAttribute('href')")
+        if href and href.startswith("#") and len(href) > 1:
+            links.append(n)
+    for n in links:
+        if best is not None and n + 2 >= best:
+            break
+        page.goto(url)
+        wait_ready(page, url)
+        for _ in range(n):
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        for extra in range(1, MAX_TABS_TRIED + 1):
+            if best is not None and n + 1 + extra >= best:
+                break
+            page.keyboard.press("Tab")
+            if _focus_in_quiz(page):
+                best = n + 1 + extra
+                break
+    return best
+
+
+def dark_theme(browser, url: str) -> str:
+    ctx = browser.new_context(viewport=PHONE, color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        lum = page.evaluate(
+            """() => {
+              const m = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number);
+              const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+              return 0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]);
+            }"""
+        )
+        return "dark" if lum < 0.2 else "light"
+    finally:
+        ctx.close()
+
+
+def audit_page(browser, base: str, path: str) -> PageAudit:
+    from widgets import lessons as contract
+
+    url = base + path
+    ctx = browser.new_context(viewport=PHONE)
+    try:
+        page = ctx.new_page()
+        page.goto(url)
+        wait_ready(page, path)
+        screens = phone_screens(page)
+        to_quiz = screens_to_quiz(page)
+        keys = keys_to_quiz(page, url)
+        page.set_viewport_size(NARROW)
+        page.goto(url)
+        wait_ready(page, path)
+        wide = sideways(page)
+    finally:
+        ctx.close()
+    words = limit = None
+    if "/voila/render/" in path:
+        doc = contract.read_lesson(ROOT / "lessons" / Path(path).name)
+        words, limit = contract.core_words(doc), contract.word_limit(doc)
+    return PageAudit(path, screens, to_quiz, words, limit, wide, keys, dark_theme(browser, url))
+
+
+def table(rows: list[PageAudit]) -> str:
+    head = ("Page", "Phone screens", "Screens to quiz", "Core words", "Sideways at 320 px", "Keys to quiz", "Dark mode")
+    data = [head]
+    for r in rows:
+        data.append((
+            r.path.replace("/voila/render/", "").replace(".ipynb", "") or "/",
+            f"{r.screens:.1f}",
+            "–" if r.screens_to_quiz is None else f"{r.screens_to_quiz:.1f}",
+            "–" if r.core_words is None else f"{r.core_words}/{r.word_limit}",
+            "none" if r.sideways_320 <= 0 else f"{r.sideways_320} px",
+            "–" if r.keys_to_quiz is None else str(r.keys_to_quiz),
+            r.dark_theme,
+        ))
+    widths = [max(len(row[i]) for row in data) for i in range(len(head))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*row) for row in data[1:]]
+    return "\n".join(lines)
+
+
+def failures(r: PageAudit) -> list[str]:
+    """What a page misses of the targets (empty when it meets them all)."""
+    out = []
+    if r.screens > MAX_SCREENS:
+        out.append(f"{r.path}: {r.screens:.1f} phone screens (at most {MAX_SCREENS})")
+    if r.screens_to_quiz is not None and r.screens_to_quiz > MAX_SCREENS_TO_QUIZ:
+        out.append(f"{r.path}: the quiz starts {r.screens_to_quiz:.1f} screens down (at most {MAX_SCREENS_TO_QUIZ})")
+    if r.core_words is not None and r.core_words > (r.word_limit or 0):
+        out.append(f"{r.path}: {r.core_words} words of core text (at most {r.word_limit})")
+    if r.sideways_320 > 0:
+        out.append(f"{r.path}: scrolls sideways by {r.sideways_320} px at 320 px")
+    if r.screens_to_quiz is not None and (r.keys_to_quiz is None or r.keys_to_quiz > MAX_KEYS_TO_QUIZ):
+        out.append(f"{r.path}: {r.keys_to_quiz or 'more than ' + str(MAX_TABS_TRIED)} key presses to the first question (at most {MAX_KEYS_TO_QUIZ})")
+    if r.dark_theme != "dark":
+        out.append(f"{r.path}: stays light when the device is in dark mode")
+    return out
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="course-audit-", suffix=".log", delete=False)
+    env = dict(os.environ)
+    proc = subprocess.Popen([sys.executable, "-m", "widgets.serve", "--port", str(port)], cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            rows = [audit_page(browser, base, path) for path in pages()]
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print(table(rows))
+    problems = [f for r in rows for f in failures(r)]
+    print()
+    print("\n".join(problems) if problems else "Every page meets the targets.")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
