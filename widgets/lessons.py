@@ -114,6 +114,16 @@ def core_text(lesson: Lesson) -> str:
     return "\n\n".join(parts)
 
 
+def section_text(source: str, title: str) -> str:
+    """The Markdown under "## title", up to the next heading of level 1 or 2."""
+    m = re.search(rf"^##\s+{re.escape(title)}\s*$", source, re.M | re.I)
+    if not m:
+        return ""
+    rest = source[m.end():]
+    end = re.search(r"^#{1,2}\s", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
 def count_words(markdown: str) -> int:
     """Words a reader sees in a piece of Markdown: no tags, link targets,
     citation numbers or table rules; table cells count."""
@@ -216,7 +226,7 @@ def check_lesson(
         if cell is None:
             bad(first.number, f'add a "## {title}" section with {lo} to {hi} bullet points')
             continue
-        n = len(BULLET.findall(cell.source))
+        n = len(BULLET.findall(section_text(cell.source, title)))
         if not lo <= n <= hi:
             bad(cell.number, f'"## {title}" has {n} bullet points; use {lo} to {hi}')
 
