@@ -160,3 +160,74 @@ def test_review_date_older_than_a_year(lesson_copy):
 def test_glossary_link_to_unknown_term(lesson_copy):
     edit(lesson_copy, lambda nb: md_cells(nb)[1]["source"].append("\n\nA [**thing**](/glossary#no-such-term).\n"))
     assert 'glossary link "#no-such-term" is not a term in assets/glossary.yaml' in messages(lesson_copy)
+
+
+# -- issue 13: main message first, short core text, short quiz -----------------
+
+def first_md(nb):
+    return md_cells(nb)[0]
+
+
+def test_in_short_box_is_required_under_the_title(lesson_copy):
+    def fn(nb):
+        cell = first_md(nb)
+        cell["source"] = re.sub(r'<div class="course-inshort".*?</div>', "", "".join(cell["source"]), flags=re.S)
+    edit(lesson_copy, fn)
+    assert any(m.startswith('put an "In short" box right under the title') for m in messages(lesson_copy))
+
+
+def test_in_short_box_has_at_most_three_bullets(lesson_copy):
+    def fn(nb):
+        cell = first_md(nb)
+        cell["source"] = "".join(cell["source"]).replace("\n</div>", "\n- one more\n- and another\n- and a fifth\n\n</div>", 1)
+    edit(lesson_copy, fn)
+    assert any(re.match(r'the "In short" box has \d bullet points; use 1 to 3', m) for m in messages(lesson_copy))
+
+
+def test_core_word_limit_counts_core_text_only(lesson_copy):
+    from widgets.lessons import WORD_LIMIT
+
+    padding = " ".join(["word"] * WORD_LIMIT)
+    edit(lesson_copy, lambda nb: md_cells(nb)[2]["source"].append(f"\n\n<details><summary>Go deeper: more</summary>\n\n{padding}\n\n</details>\n"))
+    assert not any(m.startswith("core text is") for m in messages(lesson_copy))
+    edit(lesson_copy, lambda nb: md_cells(nb)[2]["source"].append(f"\n\n{padding}\n"))
+    assert any(re.match(rf"core text is \d+ words; the limit is {WORD_LIMIT}", m) for m in messages(lesson_copy))
+
+
+def test_count_words_ignores_markup_and_counts_table_cells():
+    from widgets.lessons import count_words
+
+    text = ('Two [**words**](/glossary#x) here [[1](#ref-a), [2](#ref-b)] <span class="x">too</span>\n\n'
+            "| Trial | With it | Comparison |\n|---|---|---|\n| A | 5 out of 100 | 3 out of 100 |\n")
+    # Two words here too = 4; header 5 words; row: A 5 out of 100 3 out of 100 = 9
+    assert count_words(text) == 4 + 5 + 9
+
+
+def test_main_quiz_has_five_to_eight_questions(lesson_copy):
+    import yaml
+
+    bank = lesson_copy.parent / "quizzes" / f"{lesson_copy.stem}.yaml"
+    data = yaml.safe_load(bank.read_text())
+    extra = (data.get("more_practice") or [])
+    data["questions"] = (data["questions"] + extra + data["questions"])[:9]
+    for i, q in enumerate(data["questions"]):
+        q["id"] = f"q{i}"
+    data.pop("more_practice", None)
+    bank.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    assert any(m.startswith("the main quiz has 9 question(s); use 5 to 8") for m in messages(lesson_copy))
+
+
+def test_key_points_short_enough_to_print_together(lesson_copy):
+    def fn(nb):
+        cell = next(c for c in md_cells(nb) if "".join(c["source"]).startswith("## Key points"))
+        cell["source"] = "".join(cell["source"]) + "\n- " + " ".join(["more"] * 80) + "\n"
+    edit(lesson_copy, fn)
+    assert any(re.match(r'"## Key points" has \d+ words; use at most 75', m) for m in messages(lesson_copy))
+
+
+def test_quiz_sits_under_check_your_understanding(lesson_copy):
+    def fn(nb):
+        cell = next(c for c in md_cells(nb) if "".join(c["source"]).startswith("## Check your understanding"))
+        cell["source"] = "## Test yourself\n"
+    edit(lesson_copy, fn)
+    assert any(m.startswith('put the quiz under a "## Check your understanding" heading') for m in messages(lesson_copy))

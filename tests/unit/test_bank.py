@@ -55,6 +55,15 @@ EXPECTED: dict[str, list[str]] = {
     "missing_questions.yaml": [
         '1: missing "questions" — add a list of questions, each starting with "- id:"',
     ],
+    "more_practice_duplicate_id.yaml": [
+        '11: duplicate question id "q1" (first used on line 4)',
+    ],
+    "more_practice_empty.yaml": [
+        '10: "more_practice" is empty — add questions under it or delete the line',
+    ],
+    "more_practice_not_list.yaml": [
+        '11: "more_practice" must be a list — list further questions under "more_practice:", each starting with "- id:"',
+    ],
     "empty_questions.yaml": [
         '2: "questions" is empty — add at least one question',
     ],
@@ -275,3 +284,24 @@ def test_reference_file_must_be_a_mapping(tmp_path: Path) -> None:
     assert _lines(info.value.problems) == [
         f"{path}:1: the references file must be a mapping of key: details"
     ]
+
+
+def test_more_practice_questions_load_and_grade(tmp_path) -> None:
+    """Optional "More practice" questions load apart from the main quiz and grade the same way."""
+    text = GOOD.read_text(encoding="utf-8").replace("lesson: good_bank", "lesson: practice")
+    extra = (
+        "more_practice:\n"
+        "  - id: extra-tf\n"
+        "    type: truefalse\n"
+        '    prompt: "Esketamine nasal spray is approved for treatment-resistant depression."\n'
+        "    answer: true\n"
+        '    explain_true: "Yes, in the US and the EU."\n'
+        '    explain_false: "It is approved, in the US and the EU."\n'
+    )
+    path = tmp_path / "practice.yaml"
+    path.write_text(text.rstrip() + "\n" + extra, encoding="utf-8")
+    bank = load_bank(path, KNOWN_REFS)
+    assert [q.id for q in bank.practice] == ["extra-tf"]
+    assert "extra-tf" not in [q.id for q in bank.questions]
+    fb = grade(bank.question("extra-tf"), True)
+    assert fb.correct is True and "US and the EU" in fb.text()

@@ -59,3 +59,36 @@ def test_each_lesson_says_when_its_evidence_was_checked_and_against_which_label(
     # The cited revision could not be read in full, and the page says so.
     assert bool(label.checked_in) == ("(figures checked in copies" in first.checked)
     assert second.checked == ""
+
+
+def test_one_numbering_for_learners(tmp_path):
+    for i, t in enumerate(["Start", "B", "C", "D"]):
+        write(tmp_path, f"0{i}-{t.lower()}.ipynb", t)
+    assert coursemap.nav("00-start.ipynb", tmp_path).position == "Start here"
+    nav = coursemap.nav("02-c.ipynb", tmp_path)
+    assert nav.position == "Lesson 2 of 3"
+    assert [x.label for x in coursemap.lessons(tmp_path)] == ["Start here", "Lesson 1", "Lesson 2", "Lesson 3"]
+
+
+def md_lesson(folder, name, *sources):
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": s} for s in sources]
+    (folder / name).write_text(json.dumps({"cells": cells, "metadata": {"title": "T"}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_contents_use_the_page_heading_ids_and_skip_details(tmp_path):
+    md_lesson(tmp_path, "01-x.ipynb",
+              "# Title\n\n## What you will learn\n\n- a\n",
+              "## STAR\\*D: each step, fewer people\n\ntext\n\n<details><summary>Go deeper</summary>\n\n## Hidden\n\n</details>",
+              "## Check your understanding\n", "## Key points\n\n- one\n")
+    got = coursemap.contents("01-x", tmp_path)
+    assert [c["text"] for c in got] == ["STAR*D: each step, fewer people", "Check your understanding", "Key points"]
+    assert got[0]["id"] == "STAR*D:-each-step,-fewer-people"
+    assert coursemap.quiz_anchor("01-x", tmp_path) == "Check-your-understanding"
+
+
+def test_key_points_without_citations(tmp_path):
+    md_lesson(tmp_path, "01-x.ipynb", "# T\n",
+              "## Key points\n\n- It helps some people [[1](#ref-a), [2](#ref-b)].\n- A [**term**](/glossary#t)\n  over two lines.\n")
+    (lesson,) = coursemap.lessons(tmp_path)
+    assert coursemap.key_points(lesson, tmp_path) == [
+        "It helps some people.", 'A <a href="/glossary#t"><strong>term</strong></a> over two lines.']

@@ -97,3 +97,23 @@ def test_missing_bank_shows_notice(tmp_path):
     shell.display_pub.publish = lambda data, **kw: shown.append(data)
     quiz("no-such-lesson", folder=tmp_path)
     assert "could not be loaded" in shown[-1]["text/html"]
+
+
+def test_practice_questions_reach_the_page_without_answers_and_grade(tmp_path):
+    text = (FIXTURES / "sampler.yaml").read_text(encoding="utf-8").replace("lesson: sampler", "lesson: practice")
+    text = text.rstrip() + (
+        "\nmore_practice:\n"
+        "  - id: extra-tf\n"
+        "    type: truefalse\n"
+        '    prompt: "Esketamine nasal spray is approved for treatment-resistant depression."\n'
+        "    answer: true\n"
+        '    explain_true: "Yes, in the US and the EU."\n'
+        '    explain_false: "It is approved, in the US and the EU."\n'
+    )
+    path = tmp_path / "practice.yaml"
+    path.write_text(text, encoding="utf-8")
+    w = Quiz(load_bank(path))
+    assert [q["id"] for q in w.practice] == ["extra-tf"]
+    assert "explain" not in repr(w.practice) and "answer" not in repr(w.practice)
+    reply = w.handle({"request": 3, "action": "check", "qid": "extra-tf", "answer": False})
+    assert reply["kind"] == "check" and reply["feedback"]["correct"] is False

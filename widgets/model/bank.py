@@ -422,12 +422,15 @@ class _Reader:
         seen: dict[str, int] = {}
         questions = self._questions(nodes or [], seen)
         extra: list[Question] = []
-        if "more_practice" in f.values:
+        node = f.values.get("more_practice")
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+            self.problem(node, '"more_practice" is empty — add questions under it or delete the line')
+        elif node is not None:
             more = self.sequence(
                 f, "more_practice", "", 'list further questions under "more_practice:", each starting with "- id:"'
             )
             if more is not None and not more:
-                self.problem(f.values["more_practice"], '"more_practice" is empty — add questions or delete the line')
+                self.problem(node, '"more_practice" is empty — add questions under it or delete the line')
             extra = self._questions(more or [], seen, start=len(nodes or []) + 1)
         if lesson is None or nodes is None:
             return None
