@@ -33,7 +33,8 @@ NARROW = {"width": 320, "height": 844}
 MAX_SCREENS = 20
 MAX_SCREENS_TO_QUIZ = 8
 MAX_KEYS_TO_QUIZ = 12
-MAX_TABS_TRIED = 60
+MAX_TABS_TRIED = 150  # Tab alone, from the top (no reloads, so cheap)
+MAX_LINK_AT = 24  # same-page links reached within this many Tabs are tried with Enter
 
 FIRST_QUESTION = ".cq-q input, .cq-q textarea, .cq-q button"
 
@@ -85,9 +86,21 @@ def screens_to_quiz(page) -> float | None:
 
 
 def sideways(page) -> int:
+    """Pixels of content reached only by scrolling sideways: the page itself,
+    or any box inside it that scrolls sideways (a wide table in a scroll box
+    still hides its last columns off-screen)."""
     return page.evaluate(
-        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - "
-        "document.documentElement.clientWidth"
+        """() => {
+          const de = document.documentElement;
+          let worst = Math.max(de.scrollWidth, document.body.scrollWidth) - de.clientWidth;
+          document.querySelectorAll('#course-main *').forEach((el) => {
+            const x = getComputedStyle(el).overflowX;
+            if ((x === 'auto' || x === 'scroll') && el.clientWidth > 0 && el.tagName !== 'TEXTAREA') {
+              worst = Math.max(worst, el.scrollWidth - el.clientWidth);
+            }
+          });
+          return worst;
+        }"""
     )
 
 
@@ -115,14 +128,14 @@ def keys_to_quiz(page, url: str) -> int | None:
         if href and href.startswith("#") and len(href) > 1:
             links.append(n)
     for n in links:
-        if best is not None and n + 2 >= best:
+        if (best is not None and n + 2 >= best) or n > MAX_LINK_AT:
             break
         page.goto(url)
         wait_ready(page, url)
         for _ in range(n):
             page.keyboard.press("Tab")
         page.keyboard.press("Enter")
-        for extra in range(1, MAX_TABS_TRIED + 1):
+        for extra in range(1, MAX_TABS_TRIED - n):
             if best is not None and n + 1 + extra >= best:
                 break
             page.keyboard.press("Tab")

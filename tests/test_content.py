@@ -199,8 +199,8 @@ def test_count_words_ignores_markup_and_counts_table_cells():
 
     text = ('Two [**words**](/glossary#x) here [[1](#ref-a), [2](#ref-b)] <span class="x">too</span>\n\n'
             "| Trial | With it | Comparison |\n|---|---|---|\n| A | 5 out of 100 | 3 out of 100 |\n")
-    # Two words here too = 4; header 5 words; row: A 5 out of 100 3 out of 100 = 9
-    assert count_words(text) == 4 + 5 + 9
+    # Two words here too = 4; header: Trial With it Comparison = 4; row: A 5 out of 100 3 out of 100 = 9
+    assert count_words(text) == 4 + 4 + 9
 
 
 def test_main_quiz_has_five_to_eight_questions(lesson_copy):

@@ -35,7 +35,10 @@ def build(title: str, slug: str, today: dt.date) -> nbformat.NotebookNode:
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
     })
     nb.cells = [
-        md(f"# {title}\n\n*About 10 minutes*\n\n## What you will learn\n\nYou will be able to:\n\n"
+        md(f"# {title}\n\n"
+           '<div class="course-inshort" role="note" aria-label="In short">\n\n**In short**\n\n'
+           "- TODO: the main message, in one short sentence\n- TODO: what to do about it\n\n</div>\n\n"
+           "*About 10 minutes*\n\n## What you will learn\n\nYou will be able to:\n\n"
            "- TODO: first thing the learner will be able to do\n- TODO: second\n- TODO: third"),
         md("## TODO: a heading that states the main message of this section\n\n"
            "TODO: short paragraphs in everyday words. Define a new term the first time you use it.\n"
@@ -47,7 +50,8 @@ def build(title: str, slug: str, today: dt.date) -> nbformat.NotebookNode:
         code("from widgets import quiz"),
         code(f'quiz("{slug}")'),
         md("## Key points\n\n- TODO: first key point\n- TODO: second\n- TODO: third"),
-        md("## References\n\nTODO: one line per source, numbered in the order they are first cited:\n\n"
+        md("## References\n\n<details class=\"course-refs\"><summary>Show the sources for this lesson</summary>\n\n"
+           "TODO: one line per source, numbered in the order they are first cited\n\n</details>\n\n"
            f"*Last reviewed: {today.day} {today:%B %Y}.*"),
     ]
     return nb

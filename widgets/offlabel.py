@@ -68,7 +68,7 @@ def bank_problems(path) -> list:
         return []
     out = []
     for k, v in root.value:
-        if str(k.value) != "questions" or not isinstance(v, yaml.SequenceNode):
+        if str(k.value) not in ("questions", "more_practice") or not isinstance(v, yaml.SequenceNode):
             continue
         for number, q in enumerate(v.value, start=1):
             if not isinstance(q, yaml.MappingNode):

@@ -79,7 +79,7 @@ def test_new_lesson_has_every_contract_part(tmp_path):
     assert msgs == [
         'list references as: 1. <a id="ref-KEY"></a>Authors (year). Title. *Journal*. doi:...',
         "link each new term to the glossary at first use: [**term**](/glossary#term-slug)",
-        "the quiz has 0 question(s); the lesson contract asks for at least 5",
+        'the main quiz has 0 question(s); use 5 to 8 on the key messages, and put the rest under "more_practice:"',
         'add a teach-back question ("In your own words…") to the quiz',
     ] + ["replace the TODO text with the lesson's content"] * 5 + [
         "add at least one interactive figure (a code cell: from widgets.figures... import ...)",

@@ -84,6 +84,50 @@ function visible(colour, bg) {
   for (let i = 0; i < 10 && contrast(c, bg) < 3; i++) c = c.slice(0, 3).map((v) => Math.round(v + (255 - v) * 0.2));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
+// ---- narrow screens: nothing is cut off at 320 px --------------------------
+const NARROW_PX = 480;
+
+function wrap(text, at = 24) {
+  // Greedy line breaks at spaces, so no line is much longer than `at` characters.
+  if (typeof text !== "string" || text.length <= at || text.includes("<br>")) return text;
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && (line + " " + word).length > at) { lines.push(line); line = word; }
+    else line = line ? line + " " + word : word;
+  }
+  lines.push(line);
+  return lines.join("<br>");
+}
+
+function narrowed(data, layout) {
+  layout.margin = Object.assign({ l: 80, r: 80, t: 100, b: 80 }, layout.margin || {});
+  for (const key of Object.keys(layout)) {
+    const axis = layout[key];
+    if (!/^[xy]axis\d*$/.test(key) || !axis || !axis.title) continue;
+    const title = typeof axis.title === "string" ? { text: axis.title } : axis.title;
+    const text = wrap(title.text);
+    if (text !== title.text) {
+      title.text = text;
+      const extra = 18 * (text.split("<br>").length - 1);
+      if (key.startsWith("x")) layout.margin.b += extra; else layout.margin.l += extra;
+    }
+    axis.title = title;
+  }
+  for (const a of layout.annotations || []) {
+    a.font = Object.assign({}, a.font || {}, { size: Math.min((a.font && a.font.size) || 12, 10.5) });
+  }
+  layout.legend = Object.assign({}, layout.legend || {}, { font: { size: 12 } });
+  for (const t of data) {
+    if (typeof t.name === "string") t.name = wrap(t.name);
+    // With a legend to name them, markers need no text beside them (it would run off the edge).
+    if ((t.type || "scatter") === "scatter" && typeof t.mode === "string" && t.mode.includes("text") &&
+        layout.showlegend !== false && t.showlegend !== false && data.length > 1) {
+      t.mode = t.mode.split("+").filter((m) => m !== "text").join("+") || "markers";
+    }
+  }
+}
+
 function themed(fig, host) {
   const style = getComputedStyle(host);
   const layout = fig.layout || {};
@@ -99,6 +143,7 @@ function themed(fig, host) {
       if (t.line && t.line.color) t.line.color = fix(t.line.color);
     }
   }
+  if (host.getBoundingClientRect().width < NARROW_PX) narrowed(fig.data || [], layout);
   return { data: fig.data || [], layout };
 }
 
@@ -147,6 +192,16 @@ function render({ model, el: host }) {
       };
       // Follow the page's theme (device setting or the theme switch) without a reload.
       window.addEventListener("course-theme", () => { if (figure.dataset.ready === "true") draw(false); });
+      // Turning a phone, or resizing a window, across the narrow width redraws the labels to fit.
+      let narrow = host.getBoundingClientRect().width < NARROW_PX;
+      let timer = null;
+      window.addEventListener("resize", () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const now = host.getBoundingClientRect().width < NARROW_PX;
+          if (now !== narrow && figure.dataset.ready === "true") { narrow = now; draw(false); }
+        }, 200);
+      });
       return draw(true);
     })
     .then(() => {
