@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab check refs preview new-lesson hooks bench stress lock clean
+.PHONY: install serve test lab check refs preview new-lesson hooks bench stress audit lighthouse lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ hooks: $(STAMP)
 ## make stress: 30 learners at once, then 300 abandoned tabs (loopback, under 10 minutes)
 stress: $(STAMP)
 	timeout 600 $(BIN)/python -m bench.stress
+
+## make audit: every page in Chromium at phone size: screens, quiz position, words, sideways scroll, keys, dark mode
+audit: $(STAMP)
+	timeout 900 $(BIN)/python -m bench.audit
+
+## make lighthouse: Lighthouse 12 accessibility, best-practices and SEO scores for every page
+lighthouse: $(STAMP)
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	timeout 1200 $(BIN)/python -m bench.lighthouse
 
 ## make bench: course vs stock Voila vs static export (loopback, under 10 minutes)
 bench: $(STAMP)

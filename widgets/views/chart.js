@@ -155,12 +155,15 @@ function render({ model, el: host }) {
     role: "img",
     "aria-label": `${model.get("title")}. ${model.get("description")}`,
   });
+  // The caption stays short (title and source); the full description is the
+  // chart's accessible name and sits, with the numbers, one tap away.
   const cap = el("figcaption", { id: `${id}-cap` });
-  cap.append(el("strong", {}, model.get("title")), document.createTextNode(" " + model.get("description")));
+  cap.append(el("strong", {}, model.get("title")));
   if (model.get("source")) cap.append(el("span", { class: "course-chart-source" }, " Source: " + model.get("source")));
 
   const details = el("details", { class: "course-chart-data" });
-  details.append(el("summary", {}, "Show the numbers as a table"));
+  details.append(el("summary", {}, "Describe this chart and show its numbers"));
+  details.append(el("p", { class: "course-chart-desc" }, model.get("description")));
   const table = el("table");
   table.append(el("caption", {}, model.get("title")));
   const head = el("tr");

@@ -37,7 +37,7 @@
   // ---- tables: on a phone each row becomes a card with its column names ----
   function labelTable(table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
-    if (heads.length < 3) return;
+    if (heads.length < 2) return;
     table.classList.add("course-stack");
     // Explicit roles keep it a table for screen readers when CSS stacks the cells.
     table.setAttribute("role", "table");
