@@ -5,7 +5,8 @@ For each page (landing, glossary, key points, every lesson) it prints:
 - phone screens: page height at 390 x 844 with every ``<details>`` closed;
 - screens to the quiz: where the first quiz question starts, in phone screens;
 - core words: the lesson contract's own counter (:func:`widgets.lessons.core_words`);
-- sideways scrolling: whether the page is wider than the screen at 320 px;
+- sideways scrolling: whether the page, or any box in it, scrolls sideways at 320 px;
+- cut chart labels: chart text that runs past its chart's edge at 320 px;
 - key presses to the first quiz question from the top (Tab and Enter, using
   a skip link or contents link when that is shorter);
 - the theme the page shows when the device is in dark mode.
@@ -47,6 +48,7 @@ class PageAudit:
     core_words: int | None
     word_limit: int | None
     sideways_320: int  # px of sideways scrolling at 320 px (0 = none)
+    cut_labels: list  # chart text that runs past its chart's edge at 320 px
     keys_to_quiz: int | None
     dark_theme: str  # "dark" or "light": what the page shows with the device in dark mode
 
@@ -100,6 +102,27 @@ def sideways(page) -> int:
             }
           });
           return worst;
+        }"""
+    )
+
+
+def cut_labels(page) -> list[str]:
+    """Chart text (ticks, titles, legend, labels) that runs past its chart's edge."""
+    from tests.browser.pages import draw_charts
+
+    draw_charts(page)
+    return page.evaluate(
+        """() => {
+          const out = [];
+          document.querySelectorAll('.course-chart-plot').forEach((plot, i) => {
+            const box = plot.getBoundingClientRect();
+            plot.querySelectorAll('svg text').forEach((t) => {
+              const r = t.getBoundingClientRect();
+              if (!t.textContent.trim() || r.width === 0) return;
+              if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`chart ${i + 1}: ${t.textContent}`);
+            });
+          });
+          return out;
         }"""
     )
 
@@ -179,17 +202,19 @@ def audit_page(browser, base: str, path: str) -> PageAudit:
         page.goto(url)
         wait_ready(page, path)
         wide = sideways(page)
+        cut = cut_labels(page)
     finally:
         ctx.close()
     words = limit = None
     if "/voila/render/" in path:
         doc = contract.read_lesson(ROOT / "lessons" / Path(path).name)
         words, limit = contract.core_words(doc), contract.word_limit(doc)
-    return PageAudit(path, screens, to_quiz, words, limit, wide, keys, dark_theme(browser, url))
+    return PageAudit(path, screens, to_quiz, words, limit, wide, cut, keys, dark_theme(browser, url))
 
 
 def table(rows: list[PageAudit]) -> str:
-    head = ("Page", "Phone screens", "Screens to quiz", "Core words", "Sideways at 320 px", "Keys to quiz", "Dark mode")
+    head = ("Page", "Phone screens", "Screens to quiz", "Core words", "Sideways at 320 px", "Cut chart labels",
+            "Keys to quiz", "Dark mode")
     data = [head]
     for r in rows:
         data.append((
@@ -198,6 +223,7 @@ def table(rows: list[PageAudit]) -> str:
             "–" if r.screens_to_quiz is None else f"{r.screens_to_quiz:.1f}",
             "–" if r.core_words is None else f"{r.core_words}/{r.word_limit}",
             "none" if r.sideways_320 <= 0 else f"{r.sideways_320} px",
+            str(len(r.cut_labels)),
             "–" if r.keys_to_quiz is None else str(r.keys_to_quiz),
             r.dark_theme,
         ))
@@ -219,6 +245,8 @@ def failures(r: PageAudit) -> list[str]:
         out.append(f"{r.path}: {r.core_words} words of core text (at most {r.word_limit})")
     if r.sideways_320 > 0:
         out.append(f"{r.path}: scrolls sideways by {r.sideways_320} px at 320 px")
+    for label in r.cut_labels:
+        out.append(f"{r.path}: at 320 px a chart label is cut off: {label}")
     if r.screens_to_quiz is not None and (r.keys_to_quiz is None or r.keys_to_quiz > MAX_KEYS_TO_QUIZ):
         out.append(f"{r.path}: {r.keys_to_quiz or 'more than ' + str(MAX_TABS_TRIED)} key presses to the first question (at most {MAX_KEYS_TO_QUIZ})")
     if r.dark_theme != "dark":

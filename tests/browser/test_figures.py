@@ -29,7 +29,8 @@ def test_stepper_by_keyboard(browser, fixture_server):
         panel = page.locator(".course-stepper-panel")
         assert panel.get_attribute("role") == "status"
         assert "Step 1 of 3" in panel.inner_text() and "Animal or lab study" in panel.inner_text()
-        tab_to(page, ".course-stepper button:not([disabled])")
+        # The step pills come first, and are buttons too; then Previous (disabled) and Next.
+        tab_to(page, ".course-stepper .cq-buttons button:not([disabled])")
         page.keyboard.press("Enter")  # Next
         assert "Step 2 of 3" in panel.inner_text() and "Second" in panel.inner_text()
         page.keyboard.press("Enter")
