@@ -110,7 +110,16 @@ function narrowed(data, layout) {
     if (text !== title.text) {
       title.text = text;
       const extra = 18 * (text.split("<br>").length - 1);
-      if (key.startsWith("x")) layout.margin.b += extra; else layout.margin.l += extra;
+      if (key.startsWith("x")) {
+        layout.margin.b += extra;
+        // A legend below the plot moves down by the same amount, clear of the longer title.
+        const legend = layout.legend || {};
+        if (typeof legend.y === "number" && legend.y < 0) {
+          const plotHeight = (layout.height || 450) - layout.margin.t - layout.margin.b;
+          layout.legend = Object.assign({}, legend, { y: legend.y - extra / Math.max(plotHeight, 100) });
+          layout.margin.b += extra;
+        }
+      } else layout.margin.l += extra;
     }
     axis.title = title;
   }
@@ -190,6 +199,8 @@ function render({ model, el: host }) {
     .then((Plotly) => {
       const draw = (first) => {
         const { data, layout } = themed(JSON.parse(model.get("figure_json")), host);
+        // A redraw keeps what the learner chose to show with the toggles.
+        if (!first) data.forEach((t, i) => { if (plot.data && plot.data[i] && plot.data[i].visible !== undefined) t.visible = plot.data[i].visible; });
         return first ? Plotly.newPlot(plot, data, layout, { displayModeBar: false, responsive: true })
           : Plotly.react(plot, data, layout, { displayModeBar: false, responsive: true });
       };
@@ -223,7 +234,7 @@ function render({ model, el: host }) {
 
 function addToggles(Plotly, plot, box, model) {
   box.append(el("legend", {}, model.get("toggle_label")));
-  const names = (plot.data || []).map((t, i) => t.name || `Series ${i + 1}`);
+  const names = (plot.data || []).map((t, i) => (t.name || `Series ${i + 1}`).replace(/<br>/g, " "));
   const label = () => {
     const shown = names.filter((_, i) => plot.data[i].visible !== false);
     plot.setAttribute("aria-label", `${model.get("title")}. Showing: ${shown.join(", ") || "nothing"}. ${model.get("description")}`);

@@ -66,9 +66,10 @@ function render({ model, el }) {
   const pending = new Map();
   let requestNo = 0;
 
-  const section = h("section", { class: "cq", "aria-labelledby": `${id}-title`, "data-ready": "false" });
+  // The lesson's own "## Check your understanding" heading sits right above
+  // the quiz, so the quiz names itself without a second heading.
+  const section = h("section", { class: "cq", "aria-label": model.get("title"), "data-ready": "false" });
   section.append(
-    h("h2", { id: `${id}-title` }, model.get("title")),
     h("p", { class: "cq-intro" },
       `${questions.length} questions. Choose an answer, then press “Check answer”. ` +
       "Each answer is explained. You can try again as often as you like; there is no time limit."),
