@@ -106,9 +106,10 @@ function narrowed(data, layout) {
     const axis = layout[key];
     if (!/^[xy]axis\d*$/.test(key) || !axis || !axis.title) continue;
     const title = typeof axis.title === "string" ? { text: axis.title } : axis.title;
-    const text = wrap(title.text);
+    const text = wrap(title.text, key.startsWith("x") ? 20 : 24);
     if (text !== title.text) {
       title.text = text;
+      title.font = Object.assign({}, title.font || {}, { size: 13 });
       const extra = 18 * (text.split("<br>").length - 1);
       if (key.startsWith("x")) {
         layout.margin.b += extra;
