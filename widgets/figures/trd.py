@@ -61,7 +61,7 @@ def star_d_figure(rows: list[dict[str, str]]):
             x=labels,
             y=pcts,
             marker_color=BAR_COLOUR,
-            text=[f"{p:.1f}%" for p in pcts],
+            text=[f"about {round(p)} of 100" for p in pcts],  # the course's one denominator
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: about %{customdata} out of 100 people who took this step"
@@ -71,8 +71,8 @@ def star_d_figure(rows: list[dict[str, str]]):
     )
     fig.update_layout(
         xaxis_title="Treatment step (each step is a new treatment)",
-        yaxis_title="% of people in remission",
-        yaxis=dict(range=[0, 100], dtick=20, ticksuffix="%"),
+        yaxis_title="People in remission, out of 100",
+        yaxis=dict(range=[0, 100], dtick=20),
         margin=dict(l=60, r=20, t=20, b=60),
         height=380,
         showlegend=False,

@@ -124,6 +124,15 @@ function narrowed(data, layout) {
     }
     axis.title = title;
   }
+  for (const key of Object.keys(layout)) {
+    // Fewer, level tick labels on an x axis that would otherwise crowd them sideways.
+    const axis = layout[key];
+    if (!/^xaxis\d*$/.test(key) || !axis || typeof axis.dtick !== "number" || !Array.isArray(axis.range)) continue;
+    let dtick = axis.dtick;
+    while ((axis.range[1] - axis.range[0]) / dtick > 6) dtick *= 2;
+    axis.dtick = dtick;
+    axis.tickangle = 0;
+  }
   for (const a of layout.annotations || []) {
     a.font = Object.assign({}, a.font || {}, { size: Math.min((a.font && a.font.size) || 12, 10.5) });
   }
@@ -145,6 +154,13 @@ function themed(fig, host) {
   layout.plot_bgcolor = "rgba(0,0,0,0)";
   layout.font = Object.assign({}, layout.font || {}, { color: style.color, family: style.fontFamily });
   layout.autosize = true;
+  // Grid and axis lines: a dim grey that reads on a light and a dark page alike.
+  for (const key of Object.keys(layout).concat(["xaxis", "yaxis"])) {
+    if (!/^[xy]axis\d*$/.test(key)) continue;
+    const axis = (layout[key] = layout[key] || {});
+    if (!axis.gridcolor) axis.gridcolor = "rgba(128,128,128,0.35)";
+    if (!axis.zerolinecolor) axis.zerolinecolor = "rgba(128,128,128,0.6)";
+  }
   const bg = rgb(getComputedStyle(document.body).backgroundColor);
   if (bg.length >= 3 && !(bg.length === 4 && bg[3] === 0) && luminance(bg) < 0.2) {
     const fix = (v) => (Array.isArray(v) ? v.map((x) => visible(x, bg)) : visible(v, bg));
