@@ -57,7 +57,9 @@
   // ---- a link to a source or a section inside a closed <details> opens it ---
   function reveal(id) {
     if (!id) return;
-    var target = document.getElementById(decodeURIComponent(id));
+    // As browsers do: the id as written, then percent-decoded.
+    var target = document.getElementById(id);
+    if (!target) { try { target = document.getElementById(decodeURIComponent(id)); } catch (e) { target = null; } }
     if (!target) return;
     for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
     target.scrollIntoView();
