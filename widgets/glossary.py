@@ -19,6 +19,12 @@ class Term:
     term: str
     definition: str
 
+    @property
+    def letter(self) -> str:
+        """The A–Z group the page files the term under ("#" for a term that starts with a digit)."""
+        first = self.term[:1].upper()
+        return first if first.isalpha() else "#"
+
 
 def load(path: Path = GLOSSARY) -> list[Term]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

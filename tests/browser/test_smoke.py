@@ -56,6 +56,10 @@ def test_page_renders_clean(browser, course_server, path):
         elif path == "/glossary":
             assert h1 == "Glossary"
             assert page.locator("dl.course-glossary dt").count() >= 20
+            # An A-Z row jumps to each letter's terms.
+            letters = page.locator(".course-az a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            assert len(letters) >= 10
+            assert all(page.locator(h).count() == 1 for h in letters)
         elif path == "/key-points":
             assert h1 == "Key points to keep"
             assert page.locator(".course-keypoints section").count() == len(lesson_files())
