@@ -56,7 +56,7 @@ class PageAudit:
 def pages() -> list[str]:
     from widgets.coursemap import lessons
 
-    return ["/", "/glossary", "/key-points"] + [x.url for x in lessons()]
+    return ["/", "/glossary", "/key-points", "/about"] + [x.url for x in lessons()]
 
 
 def wait_ready(page, path: str, timeout: float = 90_000) -> None:

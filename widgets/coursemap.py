@@ -96,6 +96,20 @@ def _first_clause(text: str) -> str:
     return text.split(" (")[0].split(";")[0].strip()
 
 
+def next_review(reviewed: str) -> str:
+    """The date 12 months after the last evidence check (the course's update policy), ISO format."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(reviewed)
+    except ValueError:
+        return ""
+    try:
+        return day.replace(year=day.year + 1).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28).isoformat()
+
+
 def evidence_checked(reviewed: str) -> str:
     """'Evidence last checked 1 December 2026. Labels cited: the US Spravato label revised …'."""
     labels = _label_revisions()

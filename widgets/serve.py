@@ -139,6 +139,20 @@ class KeyPointsHandler(LandingHandler):
         self.finish(page)
 
 
+class AboutHandler(LandingHandler):
+    """Who wrote the course, funding, how the evidence was found, and the update policy."""
+
+    def get(self) -> None:
+        reviewed = max((x.reviewed for x in coursemap.lessons() if x.reviewed), default="")
+        page = self.env.get_template("about.html.j2").render(
+            nav=coursemap.nav(""),
+            checked=long_date(reviewed) if reviewed else "",
+            next_review=long_date(coursemap.next_review(reviewed)) if reviewed else "",
+        )
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(page)
+
+
 class NotFoundHandler(tornado.web.RequestHandler):
     """Voila's tree and contents listings are not part of the course."""
 
@@ -265,6 +279,7 @@ def build_app(argv: list[str] | None = None):
                 (r"/", LandingHandler, {"env": env}),
                 (r"/glossary", GlossaryHandler, {"env": env}),
                 (r"/key-points", KeyPointsHandler, {"env": env}),
+                (r"/about", AboutHandler, {"env": env}),
                 (r"/voila/tree.*", NotFoundHandler),
                 (r"/voila/api/contents.*", NotFoundHandler),
                 (

@@ -17,7 +17,7 @@ from widgets import coursemap
 
 pytestmark = pytest.mark.browser
 LESSONS = [f"/voila/render/{p.name}" for p in lesson_files()]
-PAGES = ["/", "/glossary", "/key-points"] + LESSONS
+PAGES = ["/", "/glossary", "/key-points", "/about"] + LESSONS
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -10,7 +10,7 @@ from tests.browser.pages import draw_charts
 from tests.conftest import lesson_files
 from widgets import coursemap
 
-PAGES = ["/", "/glossary", "/key-points"] + [f"/voila/render/{p.name}" for p in lesson_files()]
+PAGES = ["/", "/glossary", "/key-points", "/about"] + [f"/voila/render/{p.name}" for p in lesson_files()]
 pytestmark = pytest.mark.browser
 
 
@@ -60,6 +60,11 @@ def test_page_renders_clean(browser, course_server, path):
             letters = page.locator(".course-az a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
             assert len(letters) >= 10
             assert all(page.locator(h).count() == 1 for h in letters)
+        elif path == "/about":
+            assert h1 == "About this course"
+            text = page.locator("main").inner_text()
+            assert "not yet been reviewed by a clinician" in text and "conflicts of interest" in text
+            assert "The next review is due by" in text
         elif path == "/key-points":
             assert h1 == "Key points to keep"
             assert page.locator(".course-keypoints section").count() == len(lesson_files())

@@ -92,3 +92,9 @@ def test_key_points_without_citations(tmp_path):
     (lesson,) = coursemap.lessons(tmp_path)
     assert coursemap.key_points(lesson, tmp_path) == [
         "It helps some people.", 'A <a href="/glossary#t"><strong>term</strong></a> over two lines.']
+
+
+def test_next_review_is_twelve_months_after_the_last_check():
+    assert coursemap.next_review("2026-12-01") == "2027-12-01"
+    assert coursemap.next_review("2028-02-29") == "2029-02-28"
+    assert coursemap.next_review("not a date") == ""
