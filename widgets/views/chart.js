@@ -134,7 +134,10 @@ function narrowed(data, layout) {
     axis.tickangle = 0;
   }
   for (const a of layout.annotations || []) {
-    a.font = Object.assign({}, a.font || {}, { size: Math.min((a.font && a.font.size) || 12, 10.5) });
+    // Only long labels get smaller; short ones keep their size.
+    if (String(a.text || "").replace(/<[^>]+>/g, "").length > 30) {
+      a.font = Object.assign({}, a.font || {}, { size: Math.min((a.font && a.font.size) || 12, 10.5) });
+    }
   }
   layout.legend = Object.assign({}, layout.legend || {}, { font: { size: 12 } });
   for (const t of data) {
