@@ -51,6 +51,9 @@ def test_page_renders_clean(browser, course_server, path):
     try:
         wait_rendered(page)
         h1 = page.locator("#course-main h1").first.inner_text()
+        # Every footer links the About page (IPDAS: authorship, funding, updates) and the key points.
+        assert page.locator('.course-footer a[href="/about"]').count() == 1
+        assert page.locator('.course-footer a[href="/key-points"]').count() == 1
         if path == "/":
             assert "ketamine" in h1.lower()
         elif path == "/glossary":
