@@ -37,7 +37,8 @@ MAX_KEYS_TO_QUIZ = 12
 MAX_TABS_TRIED = 150  # Tab alone, from the top (no reloads, so cheap)
 MAX_LINK_AT = 24  # same-page links reached within this many Tabs are tried with Enter
 
-FIRST_QUESTION = ".cq-q input, .cq-q textarea, .cq-q button"
+QUIZ = "section.cq:not(.course-qb)"  # the lesson's quiz, not the question builder (which shares its styles)
+FIRST_QUESTION = ", ".join(f"{QUIZ} .cq-q {tag}" for tag in ("input", "textarea", "button"))
 
 
 @dataclass
@@ -81,8 +82,8 @@ def phone_screens(page) -> float:
 
 def screens_to_quiz(page) -> float | None:
     top = page.evaluate(
-        "() => { const q = document.querySelector('.cq-q'); "
-        "return q ? q.getBoundingClientRect().top + window.scrollY : null; }"
+        "(sel) => { const q = document.querySelector(sel); "
+        "return q ? q.getBoundingClientRect().top + window.scrollY : null; }", f"{QUIZ} .cq-q"
     )
     return None if top is None else top / PHONE["height"]
 
@@ -135,7 +136,7 @@ def keys_to_quiz(page, url: str) -> int | None:
     """Fewest Tab/Enter presses from the top of a freshly loaded page to a
     control of the first quiz question: Tab only, or Tab to any same-page
     link, Enter on it, then Tab."""
-    quiz = page.evaluate("() => !!document.querySelector('.cq-q')")
+    quiz = page.evaluate("(sel) => !!document.querySelector(sel)", f"{QUIZ} .cq-q")
     if not quiz:
         return None
     best: int | None = None

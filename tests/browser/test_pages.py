@@ -254,3 +254,24 @@ def test_more_practice_is_collapsed_and_graded(browser, course_server):
         finally:
             ctx.close()
     pytest.fail("no lesson has a More practice set")
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_no_sideways_scroll_at_320_with_every_details_open(browser, course_server, path):
+    ctx, page = open_phone(browser, course_server.url + path, width=320)
+    try:
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => d.open = true)")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        ctx.close()
+
+
+def test_paper_is_light_in_dark_mode(browser, course_server):
+    ctx, page = open_phone(browser, course_server.url + LESSONS[4], scheme="dark")
+    try:
+        assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(17, 20, 24)"
+        page.emulate_media(media="print")
+        assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+        assert page.evaluate("() => getComputedStyle(document.querySelector('#course-main p')).color") == "rgb(0, 0, 0)"
+    finally:
+        ctx.close()
