@@ -156,7 +156,12 @@ def test_glossary_back_link_returns_to_the_same_place(browser, course_server):
         page.wait_for_url(re.compile(r"/glossary#"))
         back = page.locator("#course-back a")
         assert back.is_visible() and back.inner_text().startswith("← Back to the lesson")
-        back.click()
+        # The way back is also right under the term the learner landed on, on screen.
+        near = page.locator(".course-back-near a")
+        assert near.count() == 1
+        top = near.evaluate("a => a.getBoundingClientRect().top")
+        assert 0 <= top <= 844, f"the way back is {top:.0f} px from the top of the screen"
+        near.click()
         page.wait_for_url(re.compile(re.escape(path)))
         audit.wait_ready(page, path)
         page.wait_for_function("(id) => document.activeElement && document.activeElement.id === id", arg=term_id)

@@ -110,6 +110,14 @@
       link.textContent = "← Back to the lesson" + (place.name ? " (" + place.name + ")" : "");
       back.replaceChildren(link);
       back.hidden = false;
+      // A learner who arrives at one term sees the way back right under it, not only at the top.
+      var term = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+      if (term && term.tagName === "DT" && term.nextElementSibling) {
+        var near = document.createElement("p");
+        near.className = "course-back-near";
+        near.appendChild(link.cloneNode(true));
+        term.nextElementSibling.insertAdjacentElement("afterend", near);
+      }
     }
   }
 })();

@@ -75,8 +75,8 @@
     });
     var summary = document.getElementById("course-progress-summary");
     if (summary && total) {
-      summary.textContent = "You have opened " + done + " of " + total +
-        " lessons. Your progress is saved only in this browser.";
+      summary.textContent = "You have opened " + done + " of the " + total +
+        " pages (Start here and the lessons). Your progress is saved only in this browser.";
     }
   }
   function renderContinue() {
