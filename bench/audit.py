@@ -17,14 +17,11 @@ hold every page to the targets below, so the table and the tests agree.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.net import free_port, wait_http
+from bench.net import course_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -258,24 +255,10 @@ def failures(r: PageAudit) -> list[str]:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="course-audit-", suffix=".log", delete=False)
-    env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-m", "widgets.serve", "--port", str(port)], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            rows = [audit_page(browser, base, path) for path in pages()]
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with course_server(ROOT, "audit") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        rows = [audit_page(browser, base, path) for path in pages()]
+        browser.close()
     print(table(rows))
     problems = [f for r in rows for f in failures(r)]
     print()

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.audit import ROOT, pages
-from bench.net import free_port, wait_http
+from bench.net import course_server
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("accessibility", "best-practices", "seo")
@@ -43,23 +43,10 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         print("Lighthouse is not installed: run `npm ci --prefix bench/lighthouse` (make lighthouse does it).")
         return 2
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="course-lighthouse-", suffix=".log", delete=False)
-    proc = subprocess.Popen([sys.executable, "-m", "widgets.serve", "--port", str(port)], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        wait_http(base + "/")
-        with tempfile.TemporaryDirectory() as tmp:
-            for path in pages():
-                rows.append((path, score(base + path, Path(tmp) / "report.json")))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with course_server(ROOT, "lighthouse") as base, tempfile.TemporaryDirectory() as tmp:
+        for path in pages():
+            rows.append((path, score(base + path, Path(tmp) / "report.json")))
     print(f"{'Page':<46}  Accessibility  Best practices  SEO  Not passed")
     bad = 0
     for path, r in rows:

@@ -308,7 +308,7 @@ def check_lesson(
     quiz_calls = [(c, m) for c, m in calls if m]
     if not quiz_calls:
         bad(len(lesson.cells), f'add a quiz: a code cell with quiz("{lesson.slug}")')
-    for c, m in quiz_calls[:1]:
+    for c, _m in quiz_calls[:1]:
         before = [x for x in md if x.number < c.number]
         if not before or not re.search(rf"^##\s+{QUIZ_HEADING}\s*$", before[-1].source, re.M | re.I):
             bad(c.number, f'put the quiz under a "## {QUIZ_HEADING}" heading, so the contents and skip link find it')

@@ -61,13 +61,17 @@ let counter = 0;
 // ---- theme: text takes the page colour; marks too dark to see on a dark
 // page are lightened until they reach 3:1 against it (WCAG 1.4.11).
 
+const parsed = new Map();  // an icon chart repeats a few colours hundreds of times: parse each once
+
 function rgb(colour) {
+  if (parsed.has(colour)) return parsed.get(colour).slice();
   const probe = document.createElement("span");
   probe.style.color = colour;
   document.body.append(probe);
   const m = getComputedStyle(probe).color.match(/[\d.]+/g) || [];
   probe.remove();
-  return m.slice(0, 4).map(Number);
+  parsed.set(colour, m.slice(0, 4).map(Number));
+  return parsed.get(colour).slice();
 }
 function luminance([r, g, b]) {
   const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
