@@ -26,6 +26,7 @@ class Lesson:
     minutes: int | None
     summary: str
     reviewed: str = ""  # course.last_reviewed, e.g. "2026-12-01"
+    formerly: tuple[str, ...] = ()  # course.formerly: the lesson's earlier file names (no .ipynb)
 
     @property
     def label(self) -> str:
@@ -59,6 +60,11 @@ class Nav:
         return f"{self.current.label} of {self.numbered}"
 
     numbered: int = 0  # lessons after "Start here"
+
+    @property
+    def renamed_json(self) -> str:
+        """Earlier lesson names and where they went, for the browser's saved progress."""
+        return json.dumps(renamed(), sort_keys=True)
 
     @property
     def checked(self) -> str:
@@ -134,6 +140,8 @@ def _read_lesson(path: Path) -> Lesson | None:
         minutes=minutes if isinstance(minutes, int) else None,
         summary=str(course.get("summary", "")),
         reviewed=str(course.get("last_reviewed", "")),
+        formerly=tuple(x for x in course.get("formerly", ()) if isinstance(x, str) and LESSON_NAME.match(x + ".ipynb"))
+        if isinstance(course.get("formerly"), list) else (),
     )
 
 
@@ -151,6 +159,16 @@ def lessons(folder: Path = LESSONS) -> list[Lesson]:
     if folder == LESSONS:
         _cache = (key, found)
     return found
+
+
+def renamed(folder: Path = LESSONS) -> dict[str, dict[str, str]]:
+    """{old name: {"slug": new name, "label": "Lesson 7"}} from each lesson's course.formerly.
+
+    One home for a renumbering: the server redirects old addresses with it,
+    and progress.js moves a learner's saved answers from the old name."""
+    current = {x.slug for x in lessons(folder)}
+    return {old: {"slug": x.slug, "label": x.label}
+            for x in lessons(folder) for old in x.formerly if old not in current}
 
 
 def nav(name: str, folder: Path = LESSONS) -> Nav:

@@ -29,6 +29,8 @@ CITE = re.compile(r"\[(\d+)\]\(#ref-([a-z0-9-]+)\)")
 LAST_REVIEWED = re.compile(r"last reviewed:?\s*\**\s*(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
 QUIZ_CALL = re.compile(r"""\bquiz\(\s*["']([^"']+)["']""")
 FIGURE_CALL = re.compile(r"^from widgets\.figures", re.M)
+# The option grid and the SURE test cite sources from assets/data/decision_aid.yaml.
+AID_CALL = re.compile(r"\b(?:option_grid|decision_aid)\(")
 DETAILS = re.compile(r"<details>\s*<summary>\s*Go deeper", re.I)
 SAFETY_BOX = re.compile(r'<div class="course-safety"[^>]*>(.*?)</div>', re.S | re.I)
 DETAILS_BLOCK = re.compile(r"<details\b[^>]*>.*?</details>", re.S | re.I)
@@ -269,6 +271,15 @@ def check_lesson(
                 bad(c.number, f'citation [{n}] points to "{key}", which is not in the References list')
             elif int(n) != numbers[key]:
                 bad(c.number, f'citation [{n}] for "{key}" should be [{numbers[key]}] to match the References list')
+    if any(AID_CALL.search(c.source) for c in lesson.code()):
+        from .model.decision import load_decision_aid
+
+        aid, _problems = load_decision_aid()  # its own problems are reported by widgets.validate
+        for key in aid.refs() if aid else ():
+            cited.add(key)
+            if key not in numbers:
+                bad(refs_cell.number if refs_cell else 1,
+                    f'the option grid cites "{key}" (assets/data/decision_aid.yaml); add it to the References list')
     for key in numbers:
         if key not in cited:
             bad(refs_cell.number, f'reference "{key}" is listed but never cited in the lesson')

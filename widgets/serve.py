@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import inspect
 import os
+import re
 import signal
 import socket
 import sys
@@ -280,6 +281,9 @@ def build_app(argv: list[str] | None = None):
                 (r"/glossary", GlossaryHandler, {"env": env}),
                 (r"/key-points", KeyPointsHandler, {"env": env}),
                 (r"/about", AboutHandler, {"env": env}),
+                *[(rf"/voila/render/{re.escape(old)}\.ipynb", tornado.web.RedirectHandler,
+                   {"url": f"/voila/render/{new['slug']}.ipynb", "permanent": True})
+                  for old, new in coursemap.renamed().items()],
                 (r"/voila/tree.*", NotFoundHandler),
                 (r"/voila/api/contents.*", NotFoundHandler),
                 (

@@ -27,6 +27,33 @@
   };
   window.courseProgress = api;
 
+  // A lesson that was renumbered keeps its learner's answers: the footer
+  // lists earlier names (from each lesson's course.formerly), and saved
+  // progress moves to the new name once.  Entries already under the new
+  // name win; question ids never change, so each answer lands on its question.
+  function migrate() {
+    var footer = document.querySelector("[data-renamed]"), map = {};
+    try { map = JSON.parse(footer ? footer.getAttribute("data-renamed") : "{}") || {}; } catch (e) { return; }
+    var s = load(), changed = false;
+    Object.keys(map).forEach(function (old) {
+      var now = map[old] && map[old].slug;
+      if (!now) return;
+      if (s.lessons && s.lessons[old]) {
+        var from = s.lessons[old], to = s.lessons[now] = s.lessons[now] || {};
+        Object.keys(from).forEach(function (k) { if (!(k in to)) to[k] = from[k]; });
+        delete s.lessons[old]; changed = true;
+      }
+      var oldUrl = "/voila/render/" + old + ".ipynb";
+      if (s.last && typeof s.last.url === "string" && s.last.url.indexOf(oldUrl) === 0) {
+        s.last.url = "/voila/render/" + now + ".ipynb" + s.last.url.slice(oldUrl.length);
+        if (typeof s.last.lesson === "string") s.last.lesson = s.last.lesson.replace(/^Lesson \d+:/, map[old].label + ":");
+        changed = true;
+      }
+    });
+    if (changed) save(s);
+  }
+  migrate();
+
   var lessonName = document.body && document.body.getAttribute("data-lesson");
   if (lessonName) { api.visit(lessonName.replace(/\.ipynb$/, "")); }
 
