@@ -38,6 +38,12 @@ IN_SHORT = re.compile(r'<div class="course-inshort"[^>]*>(.*?)</div>', re.S | re
 # Core text: every word of Markdown outside <details> and the References section.
 WORD_LIMIT = 1000
 SAFETY_WORD_LIMIT = 1400  # the safety lesson (metadata course.kind: safety) must say more
+# Phone screens (390 x 844, every <details> closed): a lesson, and the quiz's start.
+MAX_SCREENS = 20
+MAX_SCREENS_TO_QUIZ = 8
+# A decision aid (metadata course.kind: decision-aid) holds an option grid and
+# exercises: it may be 30 screens long, and its quiz comes after them (issue 14).
+DECISION_AID_MAX_SCREENS = 30
 QUIZ_MIN, QUIZ_MAX = 5, 8  # main quiz; further questions go under "more_practice:"
 IN_SHORT_MAX = 3
 KEY_POINTS_MAX_WORDS = 75  # every lesson's key points print together on one page
@@ -134,8 +140,19 @@ def count_words(markdown: str) -> int:
 
 
 def word_limit(lesson: Lesson) -> int:
+    return SAFETY_WORD_LIMIT if kind(lesson) == "safety" else WORD_LIMIT
+
+
+def kind(lesson: Lesson) -> str:
     course = lesson.metadata.get("course") if isinstance(lesson.metadata.get("course"), dict) else {}
-    return SAFETY_WORD_LIMIT if course.get("kind") == "safety" else WORD_LIMIT
+    return str(course.get("kind", ""))
+
+
+def screen_limits(lesson: Lesson) -> tuple[int, int | None]:
+    """(most phone screens, most screens before the quiz starts, or None: no limit)."""
+    if kind(lesson) == "decision-aid":
+        return DECISION_AID_MAX_SCREENS, None
+    return MAX_SCREENS, MAX_SCREENS_TO_QUIZ
 
 
 def core_words(lesson: Lesson) -> int:

@@ -5,7 +5,8 @@
 Each PATH is a file or a folder (every matching file inside is checked).
 With no PATH, every default place is checked: quiz banks in ``assets/quizzes``,
 lessons in ``lessons``, and ``assets/references.yaml`` (with the host lists in
-``assets/sources.yaml``) and ``assets/glossary.yaml``.
+``assets/sources.yaml``), ``assets/glossary.yaml`` and Lesson 6's option grid,
+``assets/data/decision_aid.yaml``.
 Prints one ``path:line: message`` line per problem and exits 1, or prints a
 short summary and exits 0.  It never shows a traceback: its readers are
 clinicians editing YAML, not programmers.
@@ -101,12 +102,20 @@ def check_lesson_file(path: Path, context: Context) -> list[Problem]:
     return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes", glossary_slugs=slugs)
 
 
-OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml")
+def check_decision_aid(path: Path, context: Context) -> list[Problem]:
+    """Check Lesson 6's option grid and decision aid (its sources must be known references)."""
+    from .model.decision import load_decision_aid
+
+    return load_decision_aid(path, context.known_refs)[1]
+
+
+OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml", "decision_aid.yaml")
 CHECKS: list[Check] = [
     Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank, exclude=OWN_FILES),
     Check(noun="lesson", patterns=("[0-9][0-9]-*.ipynb",), default_dir="lessons", run=check_lesson_file),
     Check(noun="reference file", patterns=("references.yaml", "sources.yaml"), default_dir="assets", run=check_references),
     Check(noun="glossary file", patterns=("glossary.yaml",), default_dir="assets", run=check_glossary),
+    Check(noun="decision aid file", patterns=("decision_aid.yaml",), default_dir="assets/data", run=check_decision_aid),
 ]
 
 

@@ -91,7 +91,7 @@ def test_no_arguments_checks_the_quiz_folder(
 
 def test_no_quiz_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert validate.main([], root=tmp_path) == 0
-    assert capsys.readouterr().out == "0 banks, 0 lessons, 0 reference files, 0 glossary files OK\n"
+    assert capsys.readouterr().out == "0 banks, 0 lessons, 0 reference files, 0 glossary files, 0 decision aid files OK\n"
 
 
 def test_unknown_reference(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,7 +44,7 @@ def _cite(refs: tuple[str, ...], numbers: dict[str, int], where: str) -> str:
         raise ValueError(f"{where}: add {', '.join(missing)} to the lesson's References list (make refs)")
     if not refs:
         return ""
-    links = ", ".join(f'<a href="#ref-{e(k)}">{numbers[k]}</a>' for k in refs)
+    links = ", ".join(f'<a href="#ref-{e(k)}">{numbers[k]}</a>' for k in sorted(refs, key=numbers.__getitem__))
     return f' <span class="course-cite">[{links}]</span>'
 
 

@@ -1,0 +1,275 @@
+// Lesson 6's option grid and decision aid, entirely in this browser.
+//
+// The server sends plain HTML (widgets/figures/options.py); this script adds
+// the "one question at a time" view, keeps every answer in localStorage
+// (nothing is sent anywhere, and no kernel is needed), marks the grid rows
+// the learner cares about, and fills in the one-page summary.  Printing uses
+// the page's print-one-card mechanism (data-print-card in page.js).
+(function () {
+  "use strict";
+  var KEY = "ketamine-course:v1";
+  var grid = document.querySelector("[data-course-grid]");
+  var parts = document.querySelectorAll("[data-course-aid]");
+  if (!grid && !parts.length) return;
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  // The learner's answers: {values: {factor: 0-2}, sure: {item: "yes"|"no"},
+  // considering: [option], leaning: option|"unsure", medicines: [text], row: row}.
+  function state() {
+    var d = load().decision;
+    d = d && typeof d === "object" ? d : {};
+    return {
+      values: d.values && typeof d.values === "object" ? d.values : {},
+      sure: d.sure && typeof d.sure === "object" ? d.sure : {},
+      considering: Array.isArray(d.considering) ? d.considering.filter(isText) : [],
+      leaning: isText(d.leaning) ? d.leaning : "",
+      medicines: Array.isArray(d.medicines) ? d.medicines.filter(isText) : [],
+      row: isText(d.row) ? d.row : ""
+    };
+  }
+  function isText(x) { return typeof x === "string" && x.length > 0; }
+  function save(change) {
+    var s = load(), d = state();
+    change(d);
+    s.decision = d;
+    try { localStorage.setItem(KEY, JSON.stringify(s)); return true; } catch (e) { return false; }
+  }
+  function el(tag, text, cls) {
+    var n = document.createElement(tag);
+    if (text !== undefined) n.textContent = text;
+    if (cls) n.className = cls;
+    return n;
+  }
+  function status(part, text) {
+    var box = part && part.querySelector(".course-aid-status");
+    if (box) box.textContent = text;
+  }
+  function aidData() {
+    var host = document.querySelector('[data-course-aid="summary"]');
+    try { return JSON.parse(host.getAttribute("data-aid")); } catch (e) { return null; }
+  }
+  var data = aidData();
+  function list(words) {
+    return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+
+  // ---- the grid: one question at a time ------------------------------------
+  function showRow(row) {
+    if (!grid) return;
+    var panels = grid.querySelectorAll(".course-grid-row");
+    var known = Array.prototype.some.call(panels, function (p) { return p.getAttribute("data-row") === row; });
+    if (!known) row = panels.length ? panels[0].getAttribute("data-row") : "";
+    panels.forEach(function (p) { p.hidden = p.getAttribute("data-row") !== row; });
+    var radio = grid.querySelector('input[name="course-grid-row"][value="' + row + '"]');
+    if (radio) radio.checked = true;
+  }
+  if (grid) {
+    grid.querySelector(".course-grid-pick").hidden = false;
+    grid.classList.add("course-grid-live");
+    grid.addEventListener("change", function (ev) {
+      if (ev.target.name !== "course-grid-row") return;
+      save(function (d) { d.row = ev.target.value; });
+      showRow(ev.target.value);
+    });
+    showRow(state().row);
+  }
+
+  // ---- what matters: mark the grid rows rated "A lot" ------------------------
+  function mattersRows(d) {
+    var rows = {};
+    document.querySelectorAll("[data-course-aid=values] [data-factor]").forEach(function (fs) {
+      if (Number(d.values[fs.getAttribute("data-factor")]) === 2) rows[fs.getAttribute("data-row")] = true;
+    });
+    return rows;
+  }
+  function markGrid(d) {
+    if (!grid) return;
+    var rows = mattersRows(d);
+    grid.querySelectorAll("[data-row]").forEach(function (n) {
+      var on = !!rows[n.getAttribute("data-row")];
+      n.classList.toggle("course-grid-matters", on);
+      n.querySelectorAll(".course-grid-mark").forEach(function (m) { m.hidden = !on; });
+    });
+    grid.querySelectorAll('input[name="course-grid-row"]').forEach(function (r) {
+      var on = !!rows[r.value];
+      r.parentElement.classList.toggle("course-grid-matters", on);
+      var mark = r.parentElement.querySelector(".course-grid-mark");
+      if (mark) mark.hidden = !on;
+    });
+  }
+
+  // ---- restoring answers into the controls ----------------------------------
+  function restore(d) {
+    document.querySelectorAll("[data-course-aid=values] [data-factor]").forEach(function (fs) {
+      var v = d.values[fs.getAttribute("data-factor")];
+      fs.querySelectorAll("input").forEach(function (i) { i.checked = v !== undefined && String(v) === i.value; });
+    });
+    document.querySelectorAll("[data-course-aid=sure] [data-sure]").forEach(function (fs) {
+      var v = d.sure[fs.getAttribute("data-sure")];
+      fs.querySelectorAll("input").forEach(function (i) { i.checked = v === i.value; });
+    });
+    document.querySelectorAll('input[name="course-considering"]').forEach(function (i) { i.checked = d.considering.indexOf(i.value) >= 0; });
+    document.querySelectorAll('input[name="course-leaning"]').forEach(function (i) { i.checked = d.leaning === i.value; });
+  }
+
+  // ---- answering --------------------------------------------------------------
+  document.addEventListener("change", function (ev) {
+    var t = ev.target, part = t.closest && t.closest("[data-course-aid]");
+    if (!part) return;
+    var kind = part.getAttribute("data-course-aid");
+    if (kind === "values" && t.closest("[data-factor]")) {
+      var f = t.closest("[data-factor]").getAttribute("data-factor");
+      save(function (d) { d.values[f] = Number(t.value); });
+      var d = state(), lot = [];
+      document.querySelectorAll("[data-course-aid=values] [data-factor]").forEach(function (fs) {
+        if (Number(d.values[fs.getAttribute("data-factor")]) === 2) lot.push(fs.querySelector("legend").textContent.trim());
+      });
+      status(part, "Saved. " + (lot.length
+        ? "Matters a lot to you: " + list(lot) + ". The grid above now marks those questions."
+        : "Nothing is marked “A lot” yet."));
+    } else if (kind === "sure" && t.closest("[data-sure]")) {
+      var item = t.closest("[data-sure]").getAttribute("data-sure");
+      save(function (d) { d.sure[item] = t.value === "yes" ? "yes" : "no"; });
+      status(part, sureText(state()));
+    } else if (kind === "leaning" && t.name === "course-considering") {
+      save(function (d) {
+        d.considering = d.considering.filter(function (x) { return x !== t.value; });
+        if (t.checked) d.considering.push(t.value);
+      });
+      status(part, "Saved to your summary.");
+    } else if (kind === "leaning" && t.name === "course-leaning") {
+      save(function (d) { d.leaning = t.value; });
+      status(part, "Saved. You can change this at any time.");
+    } else {
+      return;
+    }
+    refresh();
+  });
+
+  function sureText(d) {
+    var items = (data && data.sure) || [];
+    var answered = items.filter(function (s) { return d.sure[s.id]; });
+    var yes = items.filter(function (s) { return d.sure[s.id] === "yes"; }).length;
+    if (answered.length < items.length) return "Saved. " + answered.length + " of " + items.length + " answered.";
+    if (yes === items.length) return "You answered Yes to all " + items.length + ". Take your summary to your care team to talk it through.";
+    return "You answered Yes to " + yes + " of " + items.length + ". A No can mean you are not sure yet. " +
+      "That is common. Learning more, or talking it over with your care team, can help.";
+  }
+
+  // ---- the medicines I have tried -------------------------------------------
+  var summaryPart = document.querySelector('[data-course-aid="summary"]');
+  function capOf(name, fallback) { return (data && data.caps && data.caps[name]) || fallback; }
+  function addMedicine() {
+    var input = summaryPart.querySelector("#course-medicine");
+    var text = input.value.trim().slice(0, 120);
+    if (!text) { status(summaryPart, "Type a medicine first, then press “Add this medicine”."); input.focus(); return; }
+    var cap = capOf("medicines", 10);
+    if (state().medicines.length >= cap) {
+      status(summaryPart, "Your list has " + cap + " medicines, the most that fit on one page. Remove one to add another.");
+      return;
+    }
+    save(function (d) { d.medicines.push(text); });
+    input.value = "";
+    status(summaryPart, "Added: " + text);
+    refresh();
+    input.focus();
+  }
+  if (summaryPart) {
+    summaryPart.querySelector("[data-aid-add]").addEventListener("click", addMedicine);
+    summaryPart.querySelector("#course-medicine").addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); addMedicine(); }
+    });
+    summaryPart.querySelector("[data-aid-clear]").addEventListener("click", function () {
+      if (!window.confirm("Clear your answers on this page (what matters, SURE answers, options, leaning and medicines) from this browser? Your question list in Lesson 7 is kept.")) return;
+      var s = load();
+      delete s.decision;
+      try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode */ }
+      restore(state());
+      refresh();
+      document.querySelectorAll(".course-aid-status").forEach(function (b) { b.textContent = ""; });
+      status(summaryPart, "Your answers on this page have been cleared from this browser.");
+    });
+  }
+
+  // ---- the one-page summary ----------------------------------------------------
+  function fill(name, items, empty) {
+    var box = summaryPart && summaryPart.querySelector('[data-fill="' + name + '"]');
+    if (!box) return;
+    box.replaceChildren();
+    if (!items.length) { box.append(el("li", empty, "course-summary-empty")); return; }
+    items.forEach(function (t) { box.append(typeof t === "string" ? el("li", t) : t); });
+  }
+  function refresh() {
+    var d = state();
+    markGrid(d);
+    if (!summaryPart || !data) return;
+    var names = data.options || {};
+    fill("considering", d.considering.filter(function (o) { return names[o] && o !== "unsure"; })
+      .map(function (o) { return names[o]; }), "None ticked yet.");
+    var byRating = [2, 1].map(function (r) {
+      return Object.keys(data.factors).filter(function (f) { return Number(d.values[f]) === r; })
+        .map(function (f) { return data.factors[f] + " (" + data.ratings[r].toLowerCase() + ")"; });
+    });
+    fill("values", byRating[0].concat(byRating[1]), "Not rated yet.");
+    var leaning = summaryPart.querySelector('[data-fill="leaning"]');
+    leaning.textContent = names[d.leaning] || "Not answered yet.";
+    fill("sure", (data.sure || []).map(function (s) {
+      var a = d.sure[s.id];
+      return s.letter + ". " + s.text + " — " + (a === "yes" ? "Yes" : a === "no" ? "No" : "not answered yet");
+    }), "");
+    // Questions picked in Lesson 7 (its builder keeps them under careQuestions).
+    var cq = load().careQuestions || {};
+    var picked = (Array.isArray(cq.ticked) ? cq.ticked : []).filter(function (id) { return data.questions[id]; })
+      .map(function (id) { return data.questions[id]; })
+      .concat((Array.isArray(cq.own) ? cq.own : []).filter(isText));
+    var qcap = capOf("questions", 8), shown = picked.slice(0, qcap);
+    var qs = shown.map(function (t) { return el("li", t); });
+    fill("questions", qs, "");
+    var qbox = summaryPart.querySelector('[data-fill="questions"]');
+    if (!picked.length) {
+      var li = el("li", "", "course-summary-empty"), a = el("a", "Pick your questions in Lesson 7");
+      a.href = data.nextSteps;
+      li.append(a, document.createTextNode(", then come back here."));
+      qbox.replaceChildren(li);
+    } else if (picked.length > qcap) {
+      var note = el("li", "Showing " + qcap + " of your " + picked.length + " questions, so this fits on one page. The full list is in Lesson 7.", "course-summary-note");
+      qbox.append(note);
+    }
+    var meds = d.medicines.slice(0, capOf("medicines", 10));
+    fill("medicines", meds, "None added yet.");
+    var edit = summaryPart.querySelector('[data-fill="medicine-edit"]');
+    edit.replaceChildren();
+    meds.forEach(function (t, i) {
+      var b = el("button", "Remove", "course-aid-button course-aid-small");
+      b.type = "button";
+      b.setAttribute("aria-label", "Remove " + t);
+      b.addEventListener("click", function () {
+        save(function (x) { x.medicines.splice(i, 1); });
+        status(summaryPart, "Removed: " + t);
+        refresh();
+        var next = edit.querySelector("button") || summaryPart.querySelector("#course-medicine");
+        next.focus();
+      });
+      var row = el("li");
+      row.append(el("span", t), b);
+      edit.append(row);
+    });
+    var input = summaryPart.querySelector("#course-medicine");
+    var full = d.medicines.length >= capOf("medicines", 10);
+    summaryPart.querySelector(".course-aid-hint").textContent = full
+      ? "Your list is full (" + capOf("medicines", 10) + " medicines), the most that fit on one page. Remove one to add another."
+      : "Up to " + capOf("medicines", 10) + ", so your summary fits on one page.";
+    input.setAttribute("aria-describedby", "course-medicine-hint");
+  }
+  var hint = summaryPart && summaryPart.querySelector(".course-aid-hint");
+  if (hint) hint.id = "course-medicine-hint";
+
+  restore(state());
+  refresh();
+  // The question list may change in another tab (Lesson 7): keep the summary current.
+  window.addEventListener("storage", function (ev) { if (ev.key === KEY) { restore(state()); refresh(); } });
+  document.querySelectorAll("[data-course-aid]").forEach(function (p) { p.setAttribute("data-ready", "true"); });
+  if (grid) grid.setAttribute("data-ready", "true");
+})();
