@@ -158,11 +158,11 @@ def leaning_html(aid: DecisionAid) -> str:
 def summary_html(aid: DecisionAid, questions: dict[str, str]) -> str:
     """The medicines list editor, the buttons, and the one-page summary the page fills in."""
     data = {
-        "options": {o.id: o.name for o in aid.options} | {"unsure": "Not sure yet"},
-        "factors": {f.id: f.text for f in aid.factors},
+        "options": [[o.id, o.name] for o in aid.options] + [["unsure", "Not sure yet"]],
+        "factors": [[f.id, f.text] for f in aid.factors],
         "ratings": list(aid.ratings),
-        "sure": [{"id": s.id, "letter": s.letter, "text": s.text} for s in aid.sure],
-        "questions": questions,
+        "sure": [{"id": s.id, "letter": s.letter, "name": s.name, "text": s.text} for s in aid.sure],
+        "questions": [[k, v] for k, v in questions.items()],
         "caps": dict(aid.caps),
         "nextSteps": NEXT_STEPS,
     }
@@ -172,7 +172,7 @@ def summary_html(aid: DecisionAid, questions: dict[str, str]) -> str:
         '<div class="course-noprint">'
         '<fieldset class="course-aid-q"><legend>Medicines I have tried</legend>'
         '<label for="course-medicine" class="course-aid-label">A medicine, with its dose and how long, if you know</label>'
-        '<input type="text" id="course-medicine" class="course-aid-input" maxlength="120" autocomplete="off">'
+        '<input type="text" id="course-medicine" class="course-aid-input" maxlength="80" autocomplete="off">'
         '<div class="course-aid-buttons"><button type="button" class="course-aid-button" data-aid-add>Add this medicine</button></div>'
         f'<p class="course-aid-hint">Up to {cap_m}, so your summary fits on one page.</p>'
         '<ul class="course-aid-list" data-fill="medicine-edit"></ul></fieldset>'
@@ -190,9 +190,9 @@ def summary_html(aid: DecisionAid, questions: dict[str, str]) -> str:
         '<div><h4>What matters most to me</h4><ul data-fill="values"></ul></div>'
         '<div><h4>Which way I am leaning</h4><p data-fill="leaning"></p>'
         '<h4>My SURE answers</h4><ul data-fill="sure"></ul></div>'
-        '<div><h4>Medicines I have tried</h4><ul data-fill="medicines"></ul></div>'
         "</div>"
-        '<h4>My questions</h4><ol data-fill="questions"></ol>'
+        '<h4>Medicines I have tried</h4><ul data-fill="medicines" class="course-summary-cols"></ul>'
+        '<h4>My questions</h4><ol data-fill="questions"></ol><p data-fill="questions-note" class="course-summary-cut" hidden></p>'
         '<p class="course-summary-note">From the course “Ketamine and esketamine for treatment-resistant depression”, '
         "Lesson 6. It does not say which option is best. This is not medical advice. "
         "Need help now? In the US, call or text 988. Elsewhere: findahelpline.com.</p>"

@@ -8,6 +8,9 @@
 (function () {
   "use strict";
   var KEY = "ketamine-course:v1";
+  // Longest medicine entry, and longest question shown on the summary, so a full summary stays one page.
+  var MEDICINE_MAX = 80, QUESTION_MAX = 140;
+  function shorten(t, n) { return t.length <= n ? t : t.slice(0, n - 1).replace(/\s+\S*$/, "") + "…"; }
   var grid = document.querySelector("[data-course-grid]");
   var parts = document.querySelectorAll("[data-course-aid]");
   if (!grid && !parts.length) return;
@@ -51,6 +54,9 @@
     try { return JSON.parse(host.getAttribute("data-aid")); } catch (e) { return null; }
   }
   var data = aidData();
+  // Lists of [id, text] pairs keep the YAML's order; maps make lookups easy.
+  function pairs(x) { return Array.isArray(x) ? x.filter(function (p) { return Array.isArray(p) && p.length === 2; }) : []; }
+  function asMap(x) { var m = {}; pairs(x).forEach(function (p) { m[p[0]] = p[1]; }); return m; }
   function list(words) {
     return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
   }
@@ -163,7 +169,7 @@
   function capOf(name, fallback) { return (data && data.caps && data.caps[name]) || fallback; }
   function addMedicine() {
     var input = summaryPart.querySelector("#course-medicine");
-    var text = input.value.trim().slice(0, 120);
+    var text = input.value.trim().slice(0, MEDICINE_MAX);
     if (!text) { status(summaryPart, "Type a medicine first, then press “Add this medicine”."); input.focus(); return; }
     var cap = capOf("medicines", 10);
     if (state().medicines.length >= cap) {
@@ -205,39 +211,50 @@
     var d = state();
     markGrid(d);
     if (!summaryPart || !data) return;
-    var names = data.options || {};
-    fill("considering", d.considering.filter(function (o) { return names[o] && o !== "unsure"; })
-      .map(function (o) { return names[o]; }), "None ticked yet.");
+    var names = asMap(data.options);
+    fill("considering", pairs(data.options).filter(function (p) { return p[0] !== "unsure" && d.considering.indexOf(p[0]) >= 0; })
+      .map(function (p) { return p[1]; }), "None ticked yet.");
+    // "A lot: …" then "Some: …", one line each, so the summary stays one page.
     var byRating = [2, 1].map(function (r) {
-      return Object.keys(data.factors).filter(function (f) { return Number(d.values[f]) === r; })
-        .map(function (f) { return data.factors[f] + " (" + data.ratings[r].toLowerCase() + ")"; });
-    });
-    fill("values", byRating[0].concat(byRating[1]), "Not rated yet.");
+      var names = pairs(data.factors).filter(function (p) { return Number(d.values[p[0]]) === r; })
+        .map(function (p) { return p[1]; });
+      if (!names.length) return null;
+      var li = el("li");
+      li.append(el("strong", data.ratings[r] + ": "), document.createTextNode(names.join("; ")));
+      return li;
+    }).filter(Boolean);
+    fill("values", byRating, "Not rated yet.");
     var leaning = summaryPart.querySelector('[data-fill="leaning"]');
     leaning.textContent = names[d.leaning] || "Not answered yet.";
     fill("sure", (data.sure || []).map(function (s) {
       var a = d.sure[s.id];
-      return s.letter + ". " + s.text + " — " + (a === "yes" ? "Yes" : a === "no" ? "No" : "not answered yet");
+      var li = el("li");
+      li.append(el("span", s.letter + ": " + s.name + " — ", "course-summary-sure"),
+        el("strong", a === "yes" ? "Yes" : a === "no" ? "No" : "not answered yet"));
+      li.title = s.text;
+      return li;
     }), "");
     // Questions picked in Lesson 7 (its builder keeps them under careQuestions).
     var cq = load().careQuestions || {};
-    var picked = (Array.isArray(cq.ticked) ? cq.ticked : []).filter(function (id) { return data.questions[id]; })
-      .map(function (id) { return data.questions[id]; })
+    var ticked = Array.isArray(cq.ticked) ? cq.ticked : [];
+    var picked = pairs(data.questions).filter(function (p) { return ticked.indexOf(p[0]) >= 0; })
+      .map(function (p) { return p[1]; })
       .concat((Array.isArray(cq.own) ? cq.own : []).filter(isText));
-    var qcap = capOf("questions", 8), shown = picked.slice(0, qcap);
+    var qcap = capOf("questions", 8), shown = picked.slice(0, qcap).map(function (t) { return shorten(t, QUESTION_MAX); });
     var qs = shown.map(function (t) { return el("li", t); });
     fill("questions", qs, "");
     var qbox = summaryPart.querySelector('[data-fill="questions"]');
+    var cut = summaryPart.querySelector('[data-fill="questions-note"]');
+    cut.hidden = picked.length <= qcap;
+    cut.textContent = picked.length > qcap
+      ? "Showing " + qcap + " of your " + picked.length + " questions, so this fits on one page. The full list is in Lesson 7." : "";
     if (!picked.length) {
       var li = el("li", "", "course-summary-empty"), a = el("a", "Pick your questions in Lesson 7");
       a.href = data.nextSteps;
       li.append(a, document.createTextNode(", then come back here."));
       qbox.replaceChildren(li);
-    } else if (picked.length > qcap) {
-      var note = el("li", "Showing " + qcap + " of your " + picked.length + " questions, so this fits on one page. The full list is in Lesson 7.", "course-summary-note");
-      qbox.append(note);
     }
-    var meds = d.medicines.slice(0, capOf("medicines", 10));
+    var meds = d.medicines.slice(0, capOf("medicines", 10)).map(function (t) { return shorten(t, MEDICINE_MAX); });
     fill("medicines", meds, "None added yet.");
     var edit = summaryPart.querySelector('[data-fill="medicine-edit"]');
     edit.replaceChildren();
