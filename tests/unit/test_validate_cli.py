@@ -126,7 +126,7 @@ def test_file_of_the_wrong_kind(root: Path, capsys: pytest.CaptureFixture[str]) 
     other.write_text("hello", encoding="utf-8")
     assert validate.main([str(other)], root=root) == 1
     assert capsys.readouterr().out == (
-        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb or references.yaml or sources.yaml or glossary.yaml)\n"
+        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb or references.yaml or sources.yaml or glossary.yaml or decision_aid.yaml)\n"
     )
 
 
