@@ -128,7 +128,7 @@ def test_sure_test_and_leaning_fill_the_summary(browser, course_server):
         assert summary.locator('[data-fill="leaning"]').inner_text() == "Not sure yet"
         sure = summary.locator('[data-fill="sure"] li').all_inner_texts()
         assert len(sure) == 4 and sure[0].endswith("Yes") and sure[-1].endswith("No")
-        assert sure[0].startswith(f"{AID.sure[0].letter}: {AID.sure[0].name}")
+        assert sure[0].startswith(f"{AID.sure[0].letter}: {AID.sure[0].short}")
         # The summary never names a best option.
         assert not re.search(r"\b(best option for you|we recommend|you should choose)\b", summary.inner_text(), re.I)
     finally:

@@ -25,6 +25,8 @@ QUESTIONS_YAML = DATA / "care_team_questions.yaml"
 NEXT_STEPS = "/voila/render/07-your-next-steps.ipynb"
 
 e = html.escape
+# Shown beside a grid question the learner rated "A lot": in words, not by colour alone.
+MARK = ' <span class="course-grid-mark" hidden><span aria-hidden="true">★ </span>(matters a lot to you)</span>'
 
 
 def _html(markup: str):
@@ -58,7 +60,7 @@ def grid_html(aid: DecisionAid, numbers: dict[str, int]) -> str:
     pills = "".join(
         f'<span class="course-aid-choice"><input type="radio" name="course-grid-row" id="course-grid-pick-{r.id}" '
         f'value="{r.id}"{" checked" if i == 0 else ""}><label for="course-grid-pick-{r.id}">{e(r.question)}'
-        f'<span class="course-grid-mark" hidden> (matters a lot to you)</span></label></span>'
+        f'{MARK}</label></span>'
         for i, r in enumerate(aid.rows)
     )
     panels = []
@@ -72,13 +74,13 @@ def grid_html(aid: DecisionAid, numbers: dict[str, int]) -> str:
         panels.append(
             f'<section class="course-grid-row" data-row="{r.id}" aria-labelledby="course-grid-row-{r.id}">'
             f'<h3 id="course-grid-row-{r.id}">{e(r.question)}'
-            f'<span class="course-grid-mark" hidden> (matters a lot to you)</span></h3>'
+            f'{MARK}</h3>'
             f'<ul class="course-grid-cards">{cards}</ul></section>'
         )
     head = "".join(f'<th scope="col">{e(o.name)}</th>' for o in aid.options)
     body = "".join(
         f'<tr data-row="{r.id}"><th scope="row">{e(r.question)}'
-        f'<span class="course-grid-mark" hidden> (matters a lot to you)</span></th>'
+        f'{MARK}</th>'
         + "".join(f"<td>{_cell(o.cell(r.id), numbers, f'option {o.id}, row {r.id}')}</td>" for o in aid.options)
         + "</tr>"
         for r in aid.rows
@@ -161,7 +163,7 @@ def summary_html(aid: DecisionAid, questions: dict[str, str]) -> str:
         "options": [[o.id, o.name] for o in aid.options] + [["unsure", "Not sure yet"]],
         "factors": [[f.id, f.text] for f in aid.factors],
         "ratings": list(aid.ratings),
-        "sure": [{"id": s.id, "letter": s.letter, "name": s.name, "text": s.text} for s in aid.sure],
+        "sure": [{"id": s.id, "letter": s.letter, "short": s.short, "text": s.text} for s in aid.sure],
         "questions": [[k, v] for k, v in questions.items()],
         "caps": dict(aid.caps),
         "nextSteps": NEXT_STEPS,

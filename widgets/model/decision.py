@@ -62,7 +62,8 @@ class SureItem:
     id: str
     letter: str
     name: str
-    text: str
+    text: str  # the published wording, unchanged
+    short: str  # the course's own label for the printed summary
 
 
 @dataclass(frozen=True)
@@ -262,15 +263,15 @@ class _AidReader(_Reader):
         refs = self._ref_list(sf, "sure")
         if not refs:
             self.problem(m, "cite the SURE test's source: refs: [legare2010sure]", "sure")
-        nodes = self.sequence(sf, "items", "sure", "list its 4 items with id:, letter:, name: and text:") or []
+        nodes = self.sequence(sf, "items", "sure", "list its 4 items with id:, letter:, name:, text: and short:") or []
         items = []
         for i, item in enumerate(self._ids(nodes, "sure item"), start=1):
             if item is None:
                 continue
             itf, ident = item
             prefix = f"sure item {ident}"
-            self._known(itf, ("id", "letter", "name", "text"), prefix)
-            values = [self.text(itf, k, prefix, f"give the item's {k}") for k in ("letter", "name", "text")]
+            self._known(itf, ("id", "letter", "name", "text", "short"), prefix)
+            values = [self.text(itf, k, prefix, f"give the item's {k}") for k in ("letter", "name", "text", "short")]
             if all(values):
                 items.append(SureItem(ident, *values))
         if nodes and len(nodes) != 4:

@@ -146,8 +146,15 @@
       });
       status(part, "Saved to your summary.");
     } else if (kind === "leaning" && t.name === "course-leaning") {
-      save(function (d) { d.leaning = t.value; });
-      status(part, "Saved. You can change this at any time.");
+      // The option you lean towards is one you are considering: tick it too.
+      var box = t.value !== "unsure" && part.querySelector('input[name="course-considering"][value="' + t.value + '"]');
+      var added = box && !box.checked;
+      save(function (d) {
+        d.leaning = t.value;
+        if (added) d.considering.push(t.value);
+      });
+      if (added) box.checked = true;
+      status(part, "Saved. " + (added ? "It is now ticked as an option you are considering too. " : "") + "You can change this at any time.");
     } else {
       return;
     }
@@ -174,6 +181,11 @@
     var cap = capOf("medicines", 10);
     if (state().medicines.length >= cap) {
       status(summaryPart, "Your list has " + cap + " medicines, the most that fit on one page. Remove one to add another.");
+      return;
+    }
+    if (state().medicines.some(function (m) { return m.toLowerCase() === text.toLowerCase(); })) {
+      status(summaryPart, "“" + text + "” is already on your list.");
+      input.focus();
       return;
     }
     save(function (d) { d.medicines.push(text); });
@@ -215,7 +227,7 @@
     fill("considering", pairs(data.options).filter(function (p) { return p[0] !== "unsure" && d.considering.indexOf(p[0]) >= 0; })
       .map(function (p) { return p[1]; }), "None ticked yet.");
     // "A lot: …" then "Some: …", one line each, so the summary stays one page.
-    var byRating = [2, 1].map(function (r) {
+    var byRating = [2, 1, 0].map(function (r) {
       var names = pairs(data.factors).filter(function (p) { return Number(d.values[p[0]]) === r; })
         .map(function (p) { return p[1]; });
       if (!names.length) return null;
@@ -229,7 +241,7 @@
     fill("sure", (data.sure || []).map(function (s) {
       var a = d.sure[s.id];
       var li = el("li");
-      li.append(el("span", s.letter + ": " + s.name + " — ", "course-summary-sure"),
+      li.append(el("span", s.letter + ": " + s.short + " — ", "course-summary-sure"),
         el("strong", a === "yes" ? "Yes" : a === "no" ? "No" : "not answered yet"));
       li.title = s.text;
       return li;
@@ -249,9 +261,12 @@
     cut.textContent = picked.length > qcap
       ? "Showing " + qcap + " of your " + picked.length + " questions, so this fits on one page. The full list is in Lesson 7." : "";
     if (!picked.length) {
+      // On screen, a way to add them; on paper, a plain "none yet".
       var li = el("li", "", "course-summary-empty"), a = el("a", "Pick your questions in Lesson 7");
+      var onScreen = el("span", "", "course-noprint"), onPaper = el("span", "No questions added yet.", "course-summary-paper");
       a.href = data.nextSteps;
-      li.append(a, document.createTextNode(", then come back here."));
+      onScreen.append(a, document.createTextNode(", then come back here."));
+      li.append(onScreen, onPaper);
       qbox.replaceChildren(li);
     }
     var meds = d.medicines.slice(0, capOf("medicines", 10)).map(function (t) { return shorten(t, MEDICINE_MAX); });
