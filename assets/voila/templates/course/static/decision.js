@@ -242,7 +242,7 @@
       var a = d.sure[s.id];
       var li = el("li");
       li.append(el("span", s.letter + ": " + s.short + " — ", "course-summary-sure"),
-        el("strong", a === "yes" ? "Yes" : a === "no" ? "No" : "not answered yet"));
+        a ? el("strong", a === "yes" ? "Yes" : "No") : el("span", "not answered yet", "course-summary-empty"));
       li.title = s.text;
       return li;
     }), "");
