@@ -40,7 +40,7 @@ refs: $(STAMP)
 ## make preview: the course as learners see it; edit a lesson, save, reload the page
 preview: $(STAMP)
 	@echo "Preview: every page load runs the saved lesson afresh, so just save and reload."
-	COURSE_POOL=0 PORT=$(PORT) exec $(BIN)/python -m widgets.serve
+	PORT=$(PORT) exec $(BIN)/python -m widgets.serve --preview
 
 ## make new-lesson SLUG=sleep-and-ketamine TITLE="Sleep and ketamine"
 new-lesson: $(STAMP)

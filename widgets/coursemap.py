@@ -148,10 +148,15 @@ def _read_lesson(path: Path) -> Lesson | None:
 _cache: tuple[tuple, list[Lesson]] | None = None
 
 
+def lesson_paths(folder: Path = LESSONS) -> list[Path]:
+    """The lesson notebooks in a folder, in reading order (``NN-slug.ipynb``)."""
+    return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+
+
 def lessons(folder: Path = LESSONS) -> list[Lesson]:
     """All lessons in reading order; re-read only when a file changes."""
     global _cache
-    files = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+    files = lesson_paths(folder)
     key = tuple((p.name, p.stat().st_mtime_ns) for p in files)
     if folder == LESSONS and _cache and _cache[0] == key:
         return _cache[1]

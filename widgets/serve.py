@@ -1,18 +1,24 @@
-"""Serve the course with Voila: one command, read-only, no third-party hosts.
+"""Serve the course: pages rendered once, no kernel per reader, no third-party hosts.
 
-``python -m widgets.serve`` is what ``make serve`` runs.  It is stock Voila
-with the course template, a course landing page at ``/``, culling of idle
-kernels, and a clear error when the port is taken (Voila would quietly move
-to another port).
+``python -m widgets.serve`` is what ``make serve`` runs.  It is a plain
+tornado server.  Each lesson page is rendered once per content version by
+:mod:`widgets.render` (with Voila's renderer and the course template) and
+served to every reader from memory; quiz answers are graded by
+:mod:`widgets.gradeapi`.  Learners never reach a kernel or any Jupyter API:
+the server has no such routes.  Identical instances can run side by side
+behind a load balancer with no sticky sessions (see the README, "Scaling
+out").
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import gzip
 import hashlib
-import inspect
+import json
+import logging
 import os
 import re
 import signal
@@ -21,15 +27,19 @@ import sys
 from pathlib import Path
 
 import jinja2
+import tornado.httpserver
 import tornado.ioloop
 import tornado.web
 
-from . import coursemap, fastrender, glossary
-from .kernels import cull_together, refill_in_turn, shut_everything_down
+from . import coursemap, glossary
+from .gradeapi import GradeHandler, RateLimit
 from .paths import ASSETS, LESSONS
 from .references import long_date
+from .render import Pages, RenderError, default_cache_dir, ensure_template_path
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
+LESSON_NAME = r"[0-9][0-9]-[A-Za-z0-9_-]+\.ipynb"
+log = logging.getLogger("course.serve")
 
 
 PLOTLY_JS = ASSETS / "vendor" / "plotly-basic.min.js"
@@ -154,69 +164,98 @@ class AboutHandler(LandingHandler):
         self.finish(page)
 
 
+
+
+class LessonHandler(tornado.web.RequestHandler):
+    """A lesson page, from the render of the current content version."""
+
+    def initialize(self, pages: Pages, env: jinja2.Environment) -> None:
+        self.pages, self.env = pages, env
+
+    async def get(self, name: str) -> None:
+        if name not in self.pages.names():
+            raise tornado.web.HTTPError(404)
+        try:
+            page = await self.pages.get(name)
+        except RenderError as e:
+            log.error("%s", e)
+            self.set_status(503)
+            self.set_header("Retry-After", "10")
+            self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=503))
+            return
+        self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the quiz sends back
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("Etag", page.etag)
+        if self.check_etag_header():
+            self.set_status(304)
+            return
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.set_header("Vary", "Accept-Encoding")
+            self.finish(page.gzipped)
+        else:
+            self.finish(page.html)
+
+
+class HealthHandler(tornado.web.RequestHandler):
+    """``/healthz``: 200 once every lesson of the current version is ready, else 503."""
+
+    def initialize(self, pages: Pages) -> None:
+        self.pages = pages
+
+    def get(self) -> None:
+        version = self.pages.current()
+        names = self.pages.names()
+        ready = sum(1 for n in names if self.pages.known(version, n))
+        self.set_header("Cache-Control", "no-store")
+        self.set_status(200 if ready == len(names) else 503)
+        self.finish({"status": "ok" if ready == len(names) else "warming", "version": version,
+                     "lessons": len(names), "ready": ready})
+
+
+class LiveHandler(tornado.web.RequestHandler):
+    """``/livez``: the server's loop answers (for a liveness probe)."""
+
+    def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.finish({"status": "alive"})
+
+
 class NotFoundHandler(tornado.web.RequestHandler):
-    """Voila's tree and contents listings are not part of the course."""
+    """Anything that is not a course page: a plain "not found" page, never a listing."""
+
+    def initialize(self, env: jinja2.Environment) -> None:
+        self.env = env
 
     def prepare(self) -> None:
         raise tornado.web.HTTPError(404)
 
-
-def _with_xsrf_cookie(handler_class):
-    """A render handler that sets the ``_xsrf`` cookie.
-
-    Without it the page's shutdown beacon is refused with 403 when a tab is
-    closed, and the kernel lingers until culled (voila issue #1458).  Doing
-    it here, not in a prelaunch hook, keeps preheated kernels available.
-    """
-
-    class RenderWithXsrf(handler_class):
-        async def prepare(self):
-            result = super().prepare()  # sets the current user first
-            if inspect.isawaitable(result):
-                await result
-            self.xsrf_token  # noqa: B018 - reading it is what sets the cookie
-
-    return RenderWithXsrf
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=status_code))
 
 
-def _drops_malformed_messages(handler_class):
-    """The kernel websocket drops a message it cannot parse instead of closing.
+class CourseStatic(tornado.web.StaticFileHandler):
+    """The template's CSS and JavaScript; anything outside its folder is 404."""
 
-    jupyter_server parses each page message with ``json.loads``; very deeply
-    nested JSON raises RecursionError there, the connection is aborted and a
-    traceback lands in the server log.  Now such a message is dropped with a
-    one-line warning, and the page's connection stays up.
-    """
+    def validate_absolute_path(self, root, absolute_path):
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except tornado.web.HTTPError as e:
+            raise tornado.web.HTTPError(404) from e
 
-    class SafeWebsocket(handler_class):
-        def on_message(self, message):
-            try:
-                return super().on_message(message)
-            except (RecursionError, ValueError, TypeError, KeyError):
-                self.log.warning("Dropped a malformed message from a page (kernel %s)", self.kernel_id)
-                return None
-
-    return SafeWebsocket
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", "no-cache")
 
 
-def _not_found_on_bad_path(handler_class):
-    """Voila's template static handler answers 500 to odd paths ("../"): make it 404."""
-
-    class SafeStatic(handler_class):
-        def parse_url_path(self, path):
-            try:
-                return super().parse_url_path(path)
-            except (ValueError, AssertionError):
-                raise tornado.web.HTTPError(404) from None
-
-        @classmethod
-        def get_absolute_path(cls, root, path):
-            try:
-                return super().get_absolute_path(root, path)
-            except (ValueError, AssertionError):
-                raise tornado.web.HTTPError(404) from None
-
-    return SafeStatic
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """One line per failed request: method, path (never the query or body) and status."""
+    status = handler.get_status()
+    if status < 400:
+        return
+    path = handler.request.path if len(handler.request.path) < 200 else handler.request.path[:200] + "..."
+    logging.getLogger("tornado.access").warning(
+        "%d %s %s %.0fms", status, handler.request.method, path, 1000 * handler.request.request_time())
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -233,134 +272,67 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def build_app(argv: list[str] | None = None):
-    """A configured (not yet started) Voila application for the course."""
-    from traitlets.config import Config
-    from voila.app import Voila
-    from voila.exporter import VoilaExporter
-    from voila.static_file_handler import TemplateStaticFileHandler
-    from voila.tornado.handler import TornadoVoilaHandler
-    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
-    from voila.tornado.treehandler import TornadoVoilaTreeHandler
-
-    class CourseVoila(Voila):
-        def init_settings(self):
-            settings = super().init_settings()
-            if self.voila_configuration.preheat_kernel:
-                refill_in_turn(self.kernel_manager)
-            cull_together(self.kernel_manager)
-            return settings
-
-        def stop(self):
-            shut_everything_down(self)
-
-        def init_handlers(self):
-            # Voila applies tornado_settings after the Application exists, too
-            # late for compress_response; add gzip the way tornado would.
-            if tornado.web.GZipContentEncoding not in self.app.transforms:
-                self.app.transforms.append(tornado.web.GZipContentEncoding)
-            if SecurityHeaders not in self.app.transforms:
-                self.app.transforms.append(SecurityHeaders)
-            env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True
-            )
-            keep = []
-            for h in super().init_handlers():
-                handler = h[1]
-                if handler is TornadoVoilaTreeHandler or "contents" in h[0]:
-                    continue
-                if handler is TornadoVoilaHandler:
-                    h = (h[0], _with_xsrf_cookie(handler), *h[2:])
-                elif handler is TemplateStaticFileHandler:
-                    h = (h[0], _not_found_on_bad_path(handler), *h[2:])
-                elif handler is VoilaKernelWebsocketHandler:
-                    h = (h[0], _drops_malformed_messages(handler), *h[2:])
-                keep.append(h)
-            return [
-                (r"/", LandingHandler, {"env": env}),
-                (r"/glossary", GlossaryHandler, {"env": env}),
-                (r"/key-points", KeyPointsHandler, {"env": env}),
-                (r"/about", AboutHandler, {"env": env}),
-                *[(rf"/voila/render/{re.escape(old)}\.ipynb", tornado.web.RedirectHandler,
-                   {"url": f"/voila/render/{new['slug']}.ipynb", "permanent": True})
-                  for old, new in coursemap.renamed().items()],
-                (r"/voila/tree.*", NotFoundHandler),
-                (r"/voila/api/contents.*", NotFoundHandler),
-                (
-                    r"/course/vendor/plotly-basic\.min\.js",
-                    VendorFileHandler,
-                    {"path": PLOTLY_JS},
-                ),
-                *keep,
-            ]
-
-    fastrender.install(VoilaExporter)
+def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tornado.web.Application, Pages]:
+    """The course application and its page cache (not yet listening)."""
+    ensure_template_path()
+    pages = pages or Pages(cache_dir=args.cache_dir, preview=args.preview, at_once=args.render_at_once)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+    limit = RateLimit(rate=args.grade_rate, burst=args.grade_burst)
+    trusted = frozenset(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
     VendorFileHandler.preload(PLOTLY_JS)
-    args = _parse(argv)
-    cfg = Config()
-    cfg.Voila.ip = args.host
-    cfg.Voila.port = args.port
-    cfg.Voila.port_retries = 0  # never serve silently on another port
-    cfg.Voila.open_browser = False
-    cfg.Voila.root_dir = str(LESSONS)
-    vc = cfg.VoilaConfiguration
-    vc.template = "course"
-    vc.strip_sources = True
-    vc.show_tracebacks = False
-    # Only the widget managers the pages need; jupyterlab-plotly's mime
-    # renderer throws in Voila, so charts use the course's own widget.
-    vc.extension_allowlist = [
-        "@voila-dashboards/widgets-manager8",
-        "@jupyter-widgets/jupyterlab-manager",
-        "anywidget",
+    handlers = [
+        (r"/", LandingHandler, {"env": env}),
+        (r"/glossary", GlossaryHandler, {"env": env}),
+        (r"/key-points", KeyPointsHandler, {"env": env}),
+        (r"/about", AboutHandler, {"env": env}),
+        *[(rf"/voila/render/{re.escape(old)}\.ipynb", tornado.web.RedirectHandler,
+           {"url": f"/voila/render/{new['slug']}.ipynb", "permanent": True})
+          for old, new in coursemap.renamed().items()],
+        (rf"/voila/render/({LESSON_NAME})", LessonHandler, {"pages": pages, "env": env}),
+        (r"/voila/templates/course/static/(.*)", CourseStatic, {"path": str(TEMPLATE_DIR / "static")}),
+        (r"/course/vendor/plotly-basic\.min\.js", VendorFileHandler, {"path": PLOTLY_JS}),
+        (r"/course/api/grade", GradeHandler, {"pages": pages, "limit": limit, "trusted_proxies": trusted}),
+        (r"/healthz", HealthHandler, {"pages": pages}),
+        (r"/livez", LiveHandler),
     ]
-    vc.file_allowlist = [r"^$"]  # /voila/files serves nothing
-    vc.allow_template_override = "NO"  # ?template=lab would bring back CDN fonts
-    # COURSE_POOL=N (default 3) keeps N kernels per lesson that have already
-    # run the lesson, so a page is served at once instead of after a kernel
-    # start and a full run.  make preview sets 0, so an edited lesson shows
-    # on the next reload.
-    vc.preheat_kernel = args.pool > 0
-    vc.default_pool_size = max(args.pool, 1)
-    km = cfg.MappingKernelManager
-    km.cull_idle_timeout = args.cull_idle
-    km.cull_interval = args.cull_interval
-    km.cull_connected = False  # never cull an open tab
-    km.cull_busy = False
-    cfg.VoilaExporter.filters = {
-        "lesson_nav": coursemap.nav,
-        "lesson_contents": coursemap.contents,
-        "quiz_anchor": coursemap.quiz_anchor,
-    }
-    app = CourseVoila(config=cfg)
-    return app, args
+    app = tornado.web.Application(
+        handlers,
+        default_handler_class=NotFoundHandler,
+        default_handler_args={"env": env},
+        xsrf_cookies=True,
+        xsrf_cookie_kwargs={"samesite": "Strict"},
+        compress_response=True,
+        log_function=_log_request,
+        transforms=None,
+    )
+    app.transforms.append(SecurityHeaders)
+    return app, pages
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ
-    p = argparse.ArgumentParser(prog="python -m widgets.serve", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m widgets.serve", description=__doc__.split("\n")[0])
     p.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(env.get("PORT", "8866")))
-    p.add_argument(
-        "--cull-idle",
-        type=int,
-        default=int(env.get("COURSE_CULL_IDLE", "600")),
-        help="seconds before an idle kernel with no open tab is shut down",
-    )
-    p.add_argument(
-        "--pool",
-        type=int,
-        default=int(env.get("COURSE_POOL", "3")),
-        help="preheated kernels kept ready per lesson (0 turns preheating off)",
-    )
-    p.add_argument(
-        "--cull-interval", type=int, default=int(env.get("COURSE_CULL_INTERVAL", "60"))
-    )
+    p.add_argument("--preview", action="store_true", default=env.get("COURSE_PREVIEW", "") == "1",
+                   help="render each lesson afresh on every load (make preview)")
+    p.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
+                   help="where rendered pages are kept (COURSE_CACHE_DIR)")
+    p.add_argument("--render-at-once", type=int, default=int(env.get("COURSE_RENDER_AT_ONCE", "2")),
+                   help="lessons rendered at the same time (each runs one short-lived kernel)")
+    p.add_argument("--grade-rate", type=float, default=float(env.get("COURSE_GRADE_RATE", "20")),
+                   help="grading requests a second each client may make, on average (0: no limit)")
+    p.add_argument("--grade-burst", type=float, default=float(env.get("COURSE_GRADE_BURST", "600")),
+                   help="grading requests each client may make at once")
+    p.add_argument("--trusted-proxies", default=env.get("COURSE_TRUSTED_PROXIES", ""),
+                   help="comma-separated proxy addresses whose X-Forwarded-For is believed")
+    p.add_argument("--render-only", action="store_true",
+                   help="render every lesson into the cache, then exit (for a container image)")
     return p.parse_args(argv)
 
 
 def _stop_cleanly_on(*signals: int) -> None:
-    """Ctrl-C (or a TERM from a supervisor) stops the loop; Voila then shuts kernels down."""
+    """Ctrl-C (or a TERM from a supervisor) stops the loop; rendering kernels are then shut down."""
 
     def stop(signum, frame):
         print("\n  Stopping the course server...", file=sys.stderr, flush=True)
@@ -371,11 +343,33 @@ def _stop_cleanly_on(*signals: int) -> None:
         signal.signal(sig, stop)
 
 
+def _no_children_left() -> None:
+    """Any rendering kernel still running when the server stops is ended, never orphaned."""
+    import psutil
+
+    left = psutil.Process().children(recursive=True)
+    for proc in left:
+        proc.terminate()
+    gone, alive = psutil.wait_procs(left, timeout=5)
+    for proc in alive:
+        proc.kill()
+
+
+async def _render_all(pages: Pages) -> int:
+    await pages.warm()
+    version = pages.current()
+    missing = [n for n in pages.names() if not pages.known(version, n)]
+    for name in missing:
+        print(f"  Could not render {name}: see the messages above.", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(ASSETS)] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
-    )
-    app, args = build_app(argv)
+    logging.basicConfig(level=logging.INFO, format="[%(levelname)s %(asctime)s %(name)s] %(message)s")
+    args = _parse(argv)
+    if args.render_only:
+        _, pages = build_app(args)
+        return asyncio.run(_render_all(pages))
     if not port_is_free(args.host, args.port):
         print(
             f"Port {args.port} on {args.host} is already in use, so the course was "
@@ -384,13 +378,21 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    app.initialize([])
+    app, pages = build_app(args)
+    server = tornado.httpserver.HTTPServer(app, xheaders=False, max_body_size=1024 * 1024)
+    server.listen(args.port, args.host)
     _stop_cleanly_on(signal.SIGINT, signal.SIGTERM)
-    print(
-        f"\n  The course is at http://{args.host}:{args.port}/  (Ctrl-C to stop)\n",
-        flush=True,
-    )
-    app.start()
+    loop = tornado.ioloop.IOLoop.current()
+    if not args.preview:
+        loop.spawn_callback(pages.warm)
+    mode = " (preview: every load renders the lesson afresh)" if args.preview else ""
+    print(f"\n  The course is at http://{args.host}:{args.port}/{mode}  (Ctrl-C to stop)\n", flush=True)
+    try:
+        loop.start()
+    finally:
+        server.stop()
+        loop.run_sync(pages.stop, timeout=20)
+        _no_children_left()
     return 0
 
 

@@ -254,8 +254,12 @@ function render({ model, el }) {
       show.disabled = true;
       const reply = await send("show", q);
       show.disabled = false;
-      if (!reply || reply.kind !== "show") return;
+      if (!reply) return;
       connection.textContent = "";
+      if (reply.kind !== "show") {
+        status.replaceChildren(h("p", { class: "cq-headline cq-neutral" }, reply.message || "The answer could not be shown."));
+        return;
+      }
       const fb = Object.assign({}, reply.feedback, { headline: "Here is the answer. " + reply.feedback.headline, correct: null });
       status.replaceChildren(...feedbackNodes(fb, reply));
     });

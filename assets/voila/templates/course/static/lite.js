@@ -1,128 +1,66 @@
-// The course's widget host: connects a lesson page to its kernel and draws
-// the lesson's anywidget views (quiz, charts, explorer, question builder).
+// The course's widget host: draws a lesson page's anywidget views (quiz,
+// charts, explorer, question builder) from the widget state embedded in the
+// page, with no kernel.
 //
-// Voila's own front end loads JupyterLab's whole widget stack (about 100
-// requests and 3 MB) to do this.  The course's widgets are all anywidgets,
-// and anywidget's front-end contract is small: a module with render({model,
-// el}) and a model with get/set/save_changes/send/on/off.  This file is that
-// host and nothing more.  It speaks the Jupyter widget message protocol
-// (version 2) over the page's kernel websocket, which Voila limits to comm
-// messages, so the page can never ask the kernel to run code.
+// The course server runs each lesson once and writes every widget's state
+// into the page (<script id="course-widget-state">, the ipywidgets
+// widget-state JSON), so each widget draws at first paint.  anywidget's
+// front-end contract is small: a module with render({model, el}) and a model
+// with get/set/save_changes/send/on/off.  This file is that host and nothing
+// more.  Changes a widget makes stay in the page.  A quiz's model.send()
+// becomes one request to the course's grading endpoint, and the reply comes
+// back as the model's "msg:custom" event, as it would from a kernel.
 //
-// If the connection is lost (the kernel stops, the server restarts, the
-// network drops), the page says so plainly and offers a reload.  Answers and
-// progress live in localStorage, so nothing the learner did is lost.
+// The page needs the server only to check quiz answers.  If a check fails
+// (the server is down, the network drops, the page is out of date), the
+// quiz gets a plain message in its reply; saved answers and progress live
+// in localStorage, so nothing the learner did is lost.
 
-const CONTROL_PROTOCOL = "1.0.0";
-const STATE_TIMEOUT_MS = 15000;
+const GRADE_TIMEOUT_MS = 8000;  // under quiz.js's own 10 s, so this plainer message wins
 
 const config = JSON.parse(document.getElementById("jupyter-config-data").textContent);
 const baseUrl = (config.baseUrl || "/").replace(/\/?$/, "/");
-const kernelId = config.kernelId;
-const session = uid();
+const version = config.contentVersion || "";
+const page = document.body.dataset.lesson || "";
 const models = new Map();
 const modules = new Map();
-let socket = null;
-let connected = false;
-let leaving = false;
 
-function uid() {
-  if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
-  return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+function xsrfToken() {
+  const match = document.cookie.match(/\b_xsrf=([^;]*)\b/);
+  return match ? decodeURIComponent(match[1]) : "";
 }
 
-// ---- the connection ------------------------------------------------------
+// ---- grading -------------------------------------------------------------
 
-function message(msgType, content, metadata = {}) {
-  return {
-    header: { msg_id: uid(), username: "learner", session, date: new Date().toISOString(), msg_type: msgType, version: "5.3" },
-    parent_header: {}, metadata, content, channel: "shell", buffers: [],
-  };
-}
-
-function send(msgType, content, metadata) {
-  if (!connected) throw new Error("not connected");
-  socket.send(JSON.stringify(message(msgType, content, metadata)));
-}
-
-function commSend(commId, data) {
-  send("comm_msg", { comm_id: commId, data });
-}
-
-// Messages with binary buffers arrive in Jupyter's binary frame format:
-// [count, offsets..., JSON, buffers...].  The course's widgets use none, but
-// a model that did would still load.
-function decode(data) {
-  if (typeof data === "string") return JSON.parse(data);
-  const view = new DataView(data);
-  const count = view.getUint32(0);
-  const offsets = Array.from({ length: count }, (_, i) => view.getUint32(4 * (i + 1)));
-  offsets.push(data.byteLength);
-  const msg = JSON.parse(new TextDecoder().decode(data.slice(offsets[0], offsets[1])));
-  msg.buffers = offsets.slice(1, -1).map((start, i) => new DataView(data.slice(start, offsets[i + 2])));
-  return msg;
-}
-
-function connect() {
-  const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const url = `${proto}//${location.host}${baseUrl}api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${session}`;
-  return new Promise((resolve, reject) => {
-    socket = new WebSocket(url);
-    socket.binaryType = "arraybuffer";
-    socket.onopen = () => { connected = true; resolve(); };
-    socket.onerror = () => { if (!connected) reject(new Error("could not connect")); };
-    socket.onclose = () => {
-      const was = connected;
-      connected = false;
-      if (!was) reject(new Error("could not connect"));
-      lost();
-    };
-    socket.onmessage = (event) => {
-      let msg;
-      try { msg = decode(event.data); } catch (e) { return; }
-      route(msg);
-    };
-  });
-}
-
-const waiting = new Map();
-
-function route(msg) {
-  const type = msg.header && msg.header.msg_type;
-  const content = msg.content || {};
-  if (type === "status" && ["dead", "restarting", "autorestarting"].includes(content.execution_state)) {
-    lost();
-    return;
-  }
-  if (type !== "comm_msg" && type !== "comm_close") return;
-  const commId = content.comm_id;
-  if (waiting.has(commId)) {
-    waiting.get(commId)(content.data || {}, msg.buffers || []);
-    return;
-  }
-  const model = models.get(commId);
-  if (!model) return;
-  if (type === "comm_close") { model.closed = true; return; }
-  const data = content.data || {};
-  if (data.method === "update" || data.method === "echo_update") model._merge(data.state || {});
-  else if (data.method === "custom") model._emit("msg:custom", data.content, msg.buffers || []);
-}
-
-// Ask the kernel for every widget's state in one round trip
-// (ipywidgets' "jupyter.widget.control" comm).
-function requestStates() {
-  const commId = uid();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { waiting.delete(commId); reject(new Error("no reply")); }, STATE_TIMEOUT_MS);
-    waiting.set(commId, (data) => {
-      if (data.method !== "update_states") return;
-      clearTimeout(timer);
-      waiting.delete(commId);
-      resolve(data.states || {});
+// One request to the course server; always resolves to a reply the quiz can
+// show, with the request number the quiz is waiting for.
+async function grade(model, content) {
+  const request = content && typeof content === "object" ? content.request : undefined;
+  const failed = (message) => ({ request, kind: "error", message });
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), GRADE_TIMEOUT_MS);
+  try {
+    const response = await fetch(`${baseUrl}course/api/grade`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-XSRFToken": xsrfToken() },
+      body: JSON.stringify({ version, page, quiz: model.get("lesson"), content }),
+      signal: controller.signal,
     });
-    send("comm_open", { comm_id: commId, target_name: "jupyter.widget.control", data: {} }, { version: CONTROL_PROTOCOL });
-    commSend(commId, { method: "request_states" });
-  });
+    let reply = null;
+    try { reply = await response.json(); } catch (e) { reply = null; }
+    if (reply && typeof reply === "object" && typeof reply.kind === "string") {
+      if (reply.request === undefined || reply.request === null) reply.request = request;
+      return reply;
+    }
+    return failed("Sorry, that answer could not be checked just now. Try again in a moment. " +
+      "Your saved answers stay in this browser.");
+  } catch (e) {
+    return failed("The course server could not be reached, so this answer was not checked. " +
+      "Check your connection and try again. Your saved answers stay in this browser.");
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // ---- the anywidget model -------------------------------------------------
@@ -133,7 +71,6 @@ class Model {
     this.state = state;
     this.changed = {};
     this.listeners = new Map();
-    this.closed = false;
     this.widget_manager = { get_model: async (ref) => models.get(String(ref).replace(/^IPY_MODEL_/, "")) };
   }
   get(key) { return this.state[key]; }
@@ -144,13 +81,15 @@ class Model {
     this._emit("change", value);
   }
   save_changes() {
-    const state = this.changed;
+    // No kernel: a widget's own changes stay in the page.
     this.changed = {};
-    if (Object.keys(state).length) commSend(this.id, { method: "update", state, buffer_paths: [] });
   }
   send(content, callbacks, buffers) {
-    if (this.closed) throw new Error("closed");
-    commSend(this.id, { method: "custom", content });
+    if (!String(this.get("_anywidget_id") || "").endsWith(".Quiz")) {
+      console.warn("Only a quiz can send messages to the course server; this message was dropped.");
+      return;
+    }
+    grade(this, content).then((reply) => this._emit("msg:custom", reply, []));
   }
   on(event, callback) {
     if (!this.listeners.has(event)) this.listeners.set(event, new Set());
@@ -160,13 +99,6 @@ class Model {
     if (!event) this.listeners.clear();
     else if (!callback) this.listeners.delete(event);
     else if (this.listeners.has(event)) this.listeners.get(event).delete(callback);
-  }
-  _merge(state) {
-    for (const [key, value] of Object.entries(state)) {
-      this.state[key] = value;
-      this._emit(`change:${key}`, value);
-    }
-    this._emit("change");
   }
   _emit(event, ...args) {
     for (const callback of this.listeners.get(event) || []) {
@@ -231,61 +163,17 @@ async function draw(host, states) {
   }
 }
 
-function banner(text) {
-  const box = document.getElementById("course-connection");
-  if (!box) return;
-  box.replaceChildren();
-  const p = document.createElement("p");
-  p.textContent = text;
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "course-button";
-  button.textContent = "Reload the page";
-  button.addEventListener("click", () => location.reload());
-  box.append(p, button);
-  box.hidden = false;
-  document.body.dataset.connection = "lost";
-}
-
-function lost() {
-  if (leaving || document.body.dataset.connection === "lost") return;
-  connected = false;
-  banner("This lesson lost its connection to the course server, so quiz answers cannot be checked " +
-    "right now. Your saved answers and progress are safe in this browser. Reload the page to continue.");
-}
-
-// Closing the tab shuts the lesson's kernel down at once (with the _xsrf
-// token the page's cookie carries), instead of waiting for the idle cull.
-function shutdownOnLeave() {
-  const leave = () => {
-    if (leaving) return;
-    leaving = true;
-    const form = new FormData();
-    const match = document.cookie.match(/\b_xsrf=([^;]*)\b/);
-    form.append("_xsrf", match ? match[1] : "");
-    navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${encodeURIComponent(kernelId)}`, form);
-  };
-  window.addEventListener("beforeunload", leave);
-  window.addEventListener("pagehide", leave);
-}
-
 async function main() {
   const hosts = Array.from(document.querySelectorAll(".course-widget[data-model-id]"));
-  document.body.dataset.connection = "connecting";
-  shutdownOnLeave();
+  let states = {};
   try {
-    await connect();
-    const states = await requestStates();
-    document.body.dataset.connection = "open";
-    for (const host of hosts) await draw(host, states);
+    const found = document.getElementById("course-widget-state");
+    states = JSON.parse(found ? found.textContent : "{}") || {};
   } catch (e) {
-    lost();
-    for (const host of hosts) {
-      if (host.dataset.state !== "ready") {
-        notice(host, "This part of the lesson could not be loaded because the course server did not answer. Reload the page to try again.");
-      }
-    }
+    states = {};
   }
+  for (const host of hosts) await draw(host, states);
+  document.body.dataset.widgets = "ready";
 }
 
 main();
