@@ -6,7 +6,7 @@ PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install serve test lab check refs preview new-lesson hooks bench stress audit lighthouse lock clean
+.PHONY: install serve cluster test lab check refs preview new-lesson hooks bench stress audit lighthouse lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(STAMP)
 ## make serve: the course on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)
 serve: $(STAMP)
 	PORT=$(PORT) exec $(BIN)/python -m widgets.serve
+
+## make cluster N=2: N identical servers behind nginx on http://127.0.0.1:$(PORT)/ (needs Debian's nginx)
+N ?= 2
+cluster: $(STAMP)
+	N=$(N) PORT=$(PORT) exec $(BIN)/python -m deploy.cluster
 
 ## make test: unit, content, notebook (nbval) and browser tests
 test: $(STAMP)

@@ -1,0 +1,1 @@
+"""Running the course as several identical instances behind a load balancer."""
