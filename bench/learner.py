@@ -1,46 +1,61 @@
-"""A simulated learner: loads a lesson and talks to its kernel as the page does.
+"""A simulated learner: loads a lesson page and checks quiz answers as the page does.
 
 Used by ``make stress`` (bench/stress.py) and by the hardening tests.  It
-speaks the same protocol as assets/voila/templates/course/static/lite.js:
-HTTP for the page, then the kernel websocket with the widget control comm
-(all widget states in one round trip) and custom messages to the quiz.  It
-can also send what a page never would, to check that the server and kernel
-refuse it.
+speaks the same protocol as assets/voila/templates/course/static/lite.js,
+over plain HTTP (there is no kernel and no websocket):
+
+* ``GET /voila/render/NN-slug.ipynb``: the page, with every widget's state
+  in ``<script id="course-widget-state">``, the content version in
+  ``<script id="jupyter-config-data">`` and the ``_xsrf`` cookie;
+* ``POST /course/api/grade`` with ``{"version", "page", "quiz", "content"}``,
+  the cookie sent back both as a cookie and as the ``X-XSRFToken`` header.
+
+It can also send what a page never would (no token, a stale version, any
+body at all), to check that the server refuses it.  Every learner may give
+itself a client address (``X-Forwarded-For``), which the server believes
+only from an address in its ``--trusted-proxies``: a load run from one
+machine then looks like many learners, each with its own grading allowance.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import struct
 import time
-import uuid
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
-from tornado.websocket import WebSocketClosedError, websocket_connect
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>', re.S)
-MODEL = re.compile(r'data-model-id="([0-9a-f]+)"')
+STATE = re.compile(
+    r'<script id="course-widget-state" type="application/vnd\.jupyter\.widget-state\+json">\s*(.*?)\s*</script>',
+    re.S)
+BODY = re.compile(r"<body\b([^>]*)>", re.S)
+ATTR = re.compile(r'\bdata-([a-z-]+)="([^"]*)"')
+GRADE = "/course/api/grade"
 
 
-def decode(frame) -> dict | None:
-    """One websocket frame as a message (JSON text, or Jupyter's binary framing)."""
-    if frame is None:
-        return None
-    if isinstance(frame, str):
-        return json.loads(frame)
-    count = struct.unpack("!I", frame[:4])[0]
-    offsets = list(struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])) + [len(frame)]
-    msg = json.loads(frame[offsets[0] : offsets[1]].decode())
-    msg["buffers"] = [frame[a:b] for a, b in zip(offsets[1:-1], offsets[2:])]
-    return msg
+class PageError(RuntimeError):
+    """A page that did not arrive whole, or is not a lesson page the quiz can use."""
+
+
+@dataclass
+class Reply:
+    """One grading reply: HTTP status, the JSON body (``None`` if it was not JSON), seconds taken."""
+
+    status: int
+    body: dict | None
+    seconds: float
+    error: str = ""  # set when no HTTP reply arrived at all (connection refused, reset, timeout)
+
+    @property
+    def kind(self) -> str | None:
+        return self.body.get("kind") if isinstance(self.body, dict) else None
 
 
 def sample_answer(question: dict):
-    """A well-formed answer of the right shape for a public quiz question."""
+    """A well-formed answer of the right shape for a public quiz question (as quiz.js sends it)."""
     kind = question["type"]
     if kind == "single":
         return 0
@@ -53,202 +68,196 @@ def sample_answer(question: dict):
     return [0]  # teach-back: the key points the learner says they covered
 
 
-class Learner:
-    """One browser tab's worth of traffic, without a browser."""
+def is_quiz(state: dict) -> bool:
+    return str(state.get("_anywidget_id", "")).endswith(".Quiz")
 
-    def __init__(self, base_url: str):
+
+class Learner:
+    """One browser tab's worth of traffic, without a browser.
+
+    ``client`` is a tornado ``AsyncHTTPClient``; pass one made with
+    ``force_instance=True, max_clients=N`` to run N learners truly at once.
+    """
+
+    def __init__(self, base_url: str, client: AsyncHTTPClient | None = None, address: str | None = None,
+                 timeout: float = 60):
         self.base = base_url.rstrip("/")
-        self.session = uuid.uuid4().hex
+        self.client = client
+        self.address = address
+        self.timeout = timeout
         self.cookies: dict[str, str] = {}
-        self.ws = None
-        self.kernel_id = ""
-        self.model_ids: list[str] = []
+        self.page = ""
+        self.config: dict = {}
+        self.body: dict[str, str] = {}  # the page's <body data-*> attributes
         self.states: dict = {}
-        self.seen: list[dict] = []  # every message from the kernel, for checks
         self.requests = 0
+        self.bytes = 0
         self._request_no = 0
 
-    # -- HTTP -------------------------------------------------------------------
+    # -- HTTP ---------------------------------------------------------------------
 
-    def _cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+    def _client(self) -> AsyncHTTPClient:
+        return self.client or AsyncHTTPClient()
+
+    def _headers(self, extra: dict | None = None) -> dict:
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
+        headers.update(extra or {})
+        return headers
 
     def _keep_cookies(self, response) -> None:
         for header in response.headers.get_list("Set-Cookie"):
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
 
-    async def load(self, path: str, timeout: float = 120) -> float:
-        """GET a lesson page; returns seconds until the whole page arrived."""
+    async def fetch(self, path: str, method: str = "GET", body: bytes | None = None,
+                    headers: dict | None = None):
+        """One request; returns tornado's response (``code`` 599 when no reply arrived)."""
+        request = HTTPRequest(self.base + path, method=method, body=body, headers=self._headers(headers),
+                              connect_timeout=10, request_timeout=self.timeout, follow_redirects=False,
+                              decompress_response=True)
+        response = await self._client().fetch(request, raise_error=False)
+        self.requests += 1
+        if response.body:
+            self.bytes += len(response.body)
+        if response.code != 599:
+            self._keep_cookies(response)
+        return response
+
+    async def load(self, path: str) -> float:
+        """GET a lesson page as a browser does; returns seconds until the whole page arrived.
+
+        Raises :class:`PageError` unless it is a complete lesson page with its
+        widget state, its content version and a quiz.
+        """
         start = time.monotonic()
-        response = await AsyncHTTPClient().fetch(
-            HTTPRequest(self.base + path, headers={"Cookie": self._cookie_header()}, request_timeout=timeout)
-        )
-        self.requests += 1
-        self._keep_cookies(response)
-        page = response.body.decode("utf-8")
-        found = CONFIG.search(page)
-        if not found:
-            raise RuntimeError(f"{path}: no kernel in the page")
-        self.kernel_id = json.loads(found.group(1))["kernelId"]
-        self.model_ids = MODEL.findall(page)
+        response = await self.fetch(path)
+        took = time.monotonic() - start
+        if response.code != 200:
+            reason = str(response.error) if response.code == 599 else f"HTTP {response.code}"
+            raise PageError(f"{path}: {reason}")
+        page = response.body.decode("utf-8", errors="replace")
+        if not page.rstrip().endswith("</html>"):
+            raise PageError(f"{path}: the page was cut short ({len(page)} characters)")
+        config, state, body = CONFIG.search(page), STATE.search(page), BODY.search(page)
+        if not (config and state and body):
+            raise PageError(f"{path}: no widget state or page config in the page")
+        try:
+            self.config = json.loads(config.group(1))
+            self.states = json.loads(state.group(1))
+        except ValueError as e:
+            raise PageError(f"{path}: the page's JSON does not parse: {e}") from e
+        self.body = dict(ATTR.findall(body.group(1)))
         self.page = page
-        return time.monotonic() - start
+        if not self.version or not self.lesson:
+            raise PageError(f"{path}: no content version or lesson in the page")
+        if not self.quizzes():
+            raise PageError(f"{path}: no quiz in the page's widget state")
+        if "_xsrf" not in self.cookies:
+            raise PageError(f"{path}: the page set no _xsrf cookie")
+        return took
 
-    async def beacon(self) -> int:
-        """What closing the tab sends: shut this page's kernel down."""
-        body = urlencode({"_xsrf": self.cookies.get("_xsrf", "")})
-        try:
-            response = await AsyncHTTPClient().fetch(
-                HTTPRequest(f"{self.base}/voila/api/shutdown/{self.kernel_id}", method="POST", body=body,
-                            headers={"Cookie": self._cookie_header()}, request_timeout=30)
-            )
-            code = response.code
-        except HTTPClientError as e:
-            code = e.code
-        self.requests += 1
-        return code
-
-    # -- the kernel websocket ------------------------------------------------------
-
-    async def connect(self, timeout: float = 30) -> None:
-        url = self.base.replace("http", "ws", 1) + f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
-        request = HTTPRequest(url, headers={"Cookie": self._cookie_header()}, request_timeout=timeout)
-        self.ws = await websocket_connect(request, max_message_size=64 * 2**20)
-        self.requests += 1
-
-    def close(self) -> None:
-        if self.ws is not None:
-            self.ws.close()
-            self.ws = None
-
-    def message(self, msg_type: str, content: dict, metadata: dict | None = None, channel: str = "shell") -> dict:
-        return {
-            "header": {"msg_id": uuid.uuid4().hex, "username": "learner", "session": self.session,
-                       "date": "2026-01-01T00:00:00Z", "msg_type": msg_type, "version": "5.3"},
-            "parent_header": {}, "metadata": metadata or {}, "content": content,
-            "channel": channel, "buffers": [],
-        }
-
-    async def send(self, msg_type: str, content: dict, metadata: dict | None = None, channel: str = "shell") -> dict:
-        msg = self.message(msg_type, content, metadata, channel)
-        await self.send_raw(json.dumps(msg))
-        return msg
-
-    async def send_raw(self, text: str) -> None:
-        await self.ws.write_message(text)
-
-    async def recv(self, timeout: float) -> dict | None:
-        """The next message, or None on timeout or when the connection closed."""
-        try:
-            frame = await asyncio.wait_for(self.ws.read_message(), timeout)
-        except asyncio.TimeoutError:
-            return None
-        msg = decode(frame)
-        if msg is not None:
-            self.seen.append(msg)
-        return msg
-
-    async def wait_for(self, match, timeout: float) -> dict | None:
-        end = time.monotonic() + timeout
-        while (left := end - time.monotonic()) > 0:
-            msg = await self.recv(left)
-            if msg is None:
-                return None
-            if match(msg):
-                return msg
-        return None
-
-    async def drain(self, seconds: float) -> None:
-        """Read whatever arrives for a while (so late replies are in ``seen``)."""
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0 and self.ws is not None:
-            if await self.recv(left) is None and self.closed:
-                return
+    # -- what the page knows ----------------------------------------------------------
 
     @property
-    def closed(self) -> bool:
-        return self.ws is None or self.ws.protocol is None
+    def version(self) -> str:
+        return str(self.config.get("contentVersion", ""))
 
-    # -- widgets ---------------------------------------------------------------------
+    @property
+    def lesson(self) -> str:
+        return self.body.get("lesson", "")
 
-    async def request_states(self, timeout: float = 30) -> dict:
-        comm = uuid.uuid4().hex
-        await self.send("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
-                        metadata={"version": "1.0.0"})
-        await self.send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
-        reply = await self.wait_for(
-            lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"].get("comm_id") == comm
-            and m["content"]["data"].get("method") == "update_states", timeout)
-        if reply is None:
-            raise RuntimeError("no widget states from the kernel")
-        self.states = reply["content"]["data"]["states"]
-        return self.states
+    def quizzes(self) -> list[dict]:
+        """The state of every quiz on the page, in page order."""
+        return [entry["state"] for entry in self.states.values()
+                if isinstance(entry, dict) and isinstance(entry.get("state"), dict) and is_quiz(entry["state"])]
 
-    def models(self, name: str) -> list[str]:
-        """Model ids on this page whose widget class is ``name`` (e.g. "Quiz")."""
-        out = []
-        for mid in self.model_ids:
-            state = self.states.get(mid, {}).get("state", {})
-            esm = state.get("_esm", "") or ""
-            if name == "Quiz" and "questions" in state:
-                out.append(mid)
-            elif name == "Chart" and "figure_json" in state:
-                out.append(mid)
-            elif name not in ("Quiz", "Chart") and name.lower() in esm.lower():
-                out.append(mid)
-        return out
+    def questions(self, quiz: dict | None = None) -> list[dict]:
+        quiz = quiz or self.quizzes()[0]
+        return list(quiz.get("questions", []))
 
-    async def custom(self, model_id: str, content, timeout: float = 15) -> dict | None:
-        """Send a custom message to a widget and wait for its reply to this request."""
+    # -- grading ------------------------------------------------------------------------
+
+    def next_request(self) -> int:
         self._request_no += 1
-        request = self._request_no
-        if isinstance(content, dict) and "request" not in content:
-            content = {**content, "request": request}
-        await self.send("comm_msg", {"comm_id": model_id, "data": {"method": "custom", "content": content}})
-        if not (isinstance(content, dict) and content.get("request") == request):
-            return None  # no way to match a reply to a message without our request number
-        reply = await self.wait_for(
-            lambda m: m["header"]["msg_type"] == "comm_msg" and m["content"].get("comm_id") == model_id
-            and m["content"]["data"].get("method") == "custom"
-            and isinstance(m["content"]["data"].get("content"), dict)
-            and m["content"]["data"]["content"].get("request") == request, timeout)
-        return reply["content"]["data"]["content"] if reply else None
+        return self._request_no
 
-    async def answer_quiz(self, count: int = 3) -> list[tuple[float, dict | None]]:
-        """Check ``count`` questions the way the page does; returns (seconds, reply) each."""
-        quiz = self.models("Quiz")[0]
-        questions = self.states[quiz]["state"]["questions"]
+    async def post_grade(self, body: bytes, xsrf: bool = True, headers: dict | None = None) -> Reply:
+        """POST any body to the grading endpoint, with (or without) the page's token."""
+        extra = {"Content-Type": "application/json"}
+        if xsrf:
+            extra["X-XSRFToken"] = self.cookies.get("_xsrf", "")
+        extra.update(headers or {})
+        start = time.monotonic()
+        response = await self.fetch(GRADE, method="POST", body=body, headers=extra)
+        took = time.monotonic() - start
+        if response.code == 599:
+            return Reply(599, None, took, error=f"{type(response.error).__name__}: {response.error}")
+        try:
+            parsed = json.loads(response.body or b"null")
+        except ValueError:
+            parsed = None
+        return Reply(response.code, parsed if isinstance(parsed, dict) else None, took)
+
+    async def grade(self, content, quiz: str | None = None, version: str | None = None,
+                    page: str | None = None, xsrf: bool = True) -> Reply:
+        """Send one quiz request as lite.js does (``content`` is the quiz's own message)."""
+        body = {
+            "version": self.version if version is None else version,
+            "page": self.lesson if page is None else page,
+            "quiz": self.quizzes()[0]["lesson"] if quiz is None else quiz,
+            "content": content,
+        }
+        return await self.post_grade(json.dumps(body).encode(), xsrf=xsrf)
+
+    async def check(self, question: dict, answer=None, quiz: dict | None = None) -> tuple[int, Reply]:
+        """Check one answer (a well-formed sample answer unless given); returns (request number, reply)."""
+        quiz = quiz or self.quizzes()[0]
+        request = self.next_request()
+        content = {"request": request, "action": "check", "qid": question["id"],
+                   "answer": sample_answer(question) if answer is None else answer}
+        return request, await self.grade(content, quiz=quiz["lesson"])
+
+    async def show(self, question: dict, quiz: dict | None = None) -> tuple[int, Reply]:
+        quiz = quiz or self.quizzes()[0]
+        request = self.next_request()
+        content = {"request": request, "action": "show", "qid": question["id"]}
+        return request, await self.grade(content, quiz=quiz["lesson"])
+
+    async def answer_quiz(self, count: int = 3) -> list[tuple[dict, int, Reply]]:
+        """Check ``count`` questions of the first quiz one after another, reading every reply.
+
+        Returns (question, request number, reply) for each.
+        """
+        quiz = self.quizzes()[0]
         out = []
-        for q in questions[:count]:
-            start = time.monotonic()
-            reply = await self.custom(quiz, {"action": "check", "qid": q["id"], "answer": sample_answer(q)})
-            out.append((time.monotonic() - start, reply))
+        for q in self.questions(quiz)[:count]:
+            request, reply = await self.check(q, quiz=quiz)
+            out.append((q, request, reply))
         return out
 
-    def tracebacks(self) -> list[str]:
-        """Any traceback or error output the kernel sent back over this connection."""
-        found = []
-        for m in self.seen:
-            kind = m.get("header", {}).get("msg_type")
-            content = m.get("content", {})
-            if kind == "error":
-                found.append(content.get("ename", "error"))
-            elif kind == "stream" and "Traceback" in content.get("text", ""):
-                found.append(content["text"][:300])
-            elif kind == "comm_msg" and "Traceback" in json.dumps(content)[:100_000]:
-                found.append("traceback in a widget reply")
-        return found
+
+def reply_problem(question: dict, request: int, reply: Reply) -> str:
+    """Why a grading reply is not the good "check" reply the quiz waits for ("" if it is)."""
+    if reply.error:
+        return f"no reply ({reply.error})"
+    if reply.status != 200:
+        message = reply.body.get("message", "") if reply.body else ""
+        return f"HTTP {reply.status} {message}".strip()
+    body = reply.body
+    if body is None:
+        return "the reply is not JSON"
+    if body.get("kind") != "check":
+        return f"kind {body.get('kind')!r}: {body.get('message', '')}"
+    if body.get("request") != request or body.get("qid") != question["id"]:
+        return f"the reply is for request {body.get('request')!r} / {body.get('qid')!r}"
+    feedback = body.get("feedback")
+    if not isinstance(feedback, dict) or "correct" not in feedback or not feedback.get("headline"):
+        return "the reply has no feedback"
+    return ""
 
 
-async def kernel_alive(base: str, kernel_id: str) -> bool:
-    try:
-        await AsyncHTTPClient().fetch(f"{base.rstrip('/')}/api/kernels/{kernel_id}", request_timeout=10)
-        return True
-    except HTTPClientError as e:
-        if e.code == 404:
-            return False
-        raise
-
-
-__all__ = ["Learner", "WebSocketClosedError", "decode", "kernel_alive", "sample_answer"]
+__all__ = ["GRADE", "Learner", "PageError", "Reply", "is_quiz", "reply_problem", "sample_answer"]

@@ -28,9 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Short culling for tests; the real server culls after 10 minutes.
-TEST_CULL_IDLE = 6
-TEST_CULL_INTERVAL = 2
 
 
 class CourseServer:
@@ -74,22 +71,20 @@ def lesson_files() -> list[Path]:
 
 
 def start_server(tmp_path_factory, lessons_dir: Path | None = None, port: int | None = None,
-                 extra_env: dict | None = None):
+                 extra_env: dict | None = None, args: list[str] | None = None, ready: bool = True):
+    """A course server on loopback; with ``ready``, wait until every lesson is rendered."""
     port = port or free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     env = dict(os.environ)
     if lessons_dir is not None:
         env["COURSE_LESSONS"] = str(lessons_dir)
     env.update(extra_env or {})
-    cmd = [
-        sys.executable, "-m", "widgets.serve", "--port", str(port),
-        "--cull-idle", str(TEST_CULL_IDLE), "--cull-interval", str(TEST_CULL_INTERVAL),
-    ]
+    cmd = [sys.executable, "-m", "widgets.serve", "--port", str(port), *(args or [])]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
     server = CourseServer(port, proc, log)
     try:
-        wait_http(server.url + "/")
+        wait_http(server.url + ("/healthz" if ready else "/"), timeout=180)
     except Exception:
         proc.kill()
         raise

@@ -26,6 +26,7 @@ import tornado.web
 from .model import grading
 
 MAX_BODY = 16 * 1024  # bytes; a real request is a few hundred
+READ_LIMIT = 1024 * 1024
 STALE = ("This page has been updated since you opened it, so this answer was not checked. "
          "Reload the page to go on. Your saved answers stay in this browser.")
 TOO_MANY = "Too many answers were sent at once. Wait a few seconds, then try again."
@@ -98,9 +99,11 @@ class GradeHandler(JsonErrors):
         self.size = 0
 
     def prepare(self) -> None:
-        self.request.connection.set_max_body_size(1024 * 1024)
+        # A body over MAX_BODY is read and dropped, so the client can read the
+        # plain 413 reply; one over READ_LIMIT is refused at once.
+        self.request.connection.set_max_body_size(READ_LIMIT)
         length = self.request.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > MAX_BODY:
+        if length.isdigit() and int(length) > READ_LIMIT:
             raise tornado.web.HTTPError(413)
         if not self.limit.allow(client_address(self, self.trusted)):
             self.set_header("Retry-After", "2")

@@ -67,8 +67,9 @@ VOILA_INTERNALS = (
 
 # ---- the content version ---------------------------------------------------
 
-def source_roots() -> list[Path]:
-    roots = [LESSONS, ASSETS, PACKAGE]
+def source_roots(folder: Path | None = None) -> list[Path]:
+    """Everything a lesson page is made from (the installed packages aside)."""
+    roots = [folder or LESSONS, ASSETS, PACKAGE]
     if not DATA.is_relative_to(ASSETS):
         roots.append(DATA)
     return roots
@@ -145,10 +146,10 @@ class Page:
 
     name: str  # the notebook's file name, e.g. "01-what-is-trd.ipynb"
     version: str
-    html: bytes
-    banks: dict[str, Bank] = field(default_factory=dict)  # quiz slug -> bank
+    html: bytes = field(repr=False)
+    banks: dict[str, Bank] = field(default_factory=dict, repr=False)  # quiz slug -> bank
     seconds: float = 0.0
-    gzipped: bytes = b""
+    gzipped: bytes = field(default=b"", repr=False)
     etag: str = ""
 
     def __post_init__(self) -> None:
@@ -291,7 +292,7 @@ class Pages:
         self.folder = folder or LESSONS
         self.cache_dir = cache_dir or default_cache_dir()
         self.preview = preview
-        self.version = ContentVersion()
+        self.version = ContentVersion(source_roots(self.folder))
         self._pages: dict[tuple[str, str], Page] = {}
         self._rendering: dict[tuple[str, str], asyncio.Future] = {}
         self._gate = asyncio.Semaphore(at_once)
@@ -299,9 +300,8 @@ class Pages:
         self.renders = 0
 
     def names(self) -> list[str]:
-        from .coursemap import lesson_paths
-
-        return [p.name for p in lesson_paths(self.folder)]
+        """Every notebook the folder holds: the lessons (tests serve fixture notebooks too)."""
+        return sorted(p.name for p in self.folder.glob("*.ipynb") if not p.name.startswith("."))
 
     def current(self) -> str:
         return self.version.current()

@@ -17,7 +17,6 @@ import asyncio
 import errno
 import gzip
 import hashlib
-import json
 import logging
 import os
 import re
@@ -33,12 +32,12 @@ import tornado.web
 
 from . import coursemap, glossary
 from .gradeapi import GradeHandler, RateLimit
-from .paths import ASSETS, LESSONS
+from .paths import ASSETS
 from .references import long_date
 from .render import Pages, RenderError, default_cache_dir, ensure_template_path
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
-LESSON_NAME = r"[0-9][0-9]-[A-Za-z0-9_-]+\.ipynb"
+LESSON_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*\.ipynb"
 log = logging.getLogger("course.serve")
 
 

@@ -79,7 +79,7 @@ def test_skip_to_quiz_lands_on_first_question(browser, course_server):
         assert page.evaluate("() => document.activeElement.textContent") == "Skip to the quiz"
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
-        assert page.evaluate(f"(s) => document.activeElement.matches(s)", audit.FIRST_QUESTION)
+        assert page.evaluate("(s) => document.activeElement.matches(s)", audit.FIRST_QUESTION)
     finally:
         ctx.close()
 

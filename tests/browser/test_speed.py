@@ -29,7 +29,8 @@ def test_lesson_page_is_a_handful_of_small_requests(browser, course_server):
         assert len(seen) <= 10, paths
         assert not any("labextensions" in p or p.endswith("voila.js") for p in paths), paths
         assert sum(size for _, size in seen) < 1_000_000, seen
-        assert page.evaluate("document.body.dataset.connection") == "open"
+        assert page.evaluate("document.body.dataset.widgets") == "ready"
+        assert not [p for p in paths if "api/kernels" in p or "shutdown" in p], paths
     finally:
         ctx.close()
 

@@ -173,7 +173,7 @@ class _AidReader(_Reader):
     def _options(self, f: _Fields, row_ids: list[str]) -> list[Option]:
         nodes = self.sequence(f, "options", "", "list every reasonable option, each with id:, name:, kind: and cells:") or []
         options = []
-        for i, item in enumerate(self._ids(nodes, "options:"), start=1):
+        for item in self._ids(nodes, "options:"):
             if item is None:
                 continue
             of, ident = item
@@ -229,7 +229,7 @@ class _AidReader(_Reader):
     def _factors(self, f: _Fields, row_ids: list[str]) -> list[Factor]:
         nodes = self.sequence(f, "factors", "", "list what may matter to a learner, each with id:, text: and row:") or []
         out = []
-        for i, item in enumerate(self._ids(nodes, "factors:"), start=1):
+        for item in self._ids(nodes, "factors:"):
             if item is None:
                 continue
             ff, ident = item
@@ -265,7 +265,7 @@ class _AidReader(_Reader):
             self.problem(m, "cite the SURE test's source: refs: [legare2010sure]", "sure")
         nodes = self.sequence(sf, "items", "sure", "list its 4 items with id:, letter:, name:, text: and short:") or []
         items = []
-        for i, item in enumerate(self._ids(nodes, "sure item"), start=1):
+        for item in self._ids(nodes, "sure item"):
             if item is None:
                 continue
             itf, ident = item
