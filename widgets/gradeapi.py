@@ -16,6 +16,7 @@ proxy.  Nothing in a request is stored or logged.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 from collections import OrderedDict
@@ -54,15 +55,35 @@ class RateLimit:
         return allowed
 
 
-def client_address(handler: tornado.web.RequestHandler, trusted_proxies: frozenset[str]) -> str:
+class Proxies:
+    """The proxies whose ``X-Forwarded-For`` is believed: addresses or ranges ("10.0.0.0/8")."""
+
+    def __init__(self, spec: str = ""):
+        self.networks = []
+        for part in (p.strip() for p in spec.split(",")):
+            if part:
+                self.networks.append(ipaddress.ip_network(part, strict=False))  # ValueError names the part
+
+    def __contains__(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.networks)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+
+def client_address(handler: tornado.web.RequestHandler, trusted: Proxies) -> str:
     """The client's address: the socket's peer, or what a trusted proxy forwarded."""
     peer = handler.request.remote_ip or ""
-    if peer not in trusted_proxies:
+    if peer not in trusted:
         return peer
     forwarded = [a.strip() for a in handler.request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
     # The right-most address that is not one of our proxies is the one a proxy saw.
     for address in reversed(forwarded):
-        if address not in trusted_proxies:
+        if address not in trusted:
             return address
     return peer
 
@@ -93,7 +114,7 @@ class GradeHandler(JsonErrors):
 
     SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, pages, limit: RateLimit, trusted_proxies: frozenset[str]) -> None:
+    def initialize(self, pages, limit: RateLimit, trusted_proxies: Proxies) -> None:
         self.pages, self.limit, self.trusted = pages, limit, trusted_proxies
         self.chunks: list[bytes] = []
         self.size = 0

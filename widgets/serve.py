@@ -31,7 +31,7 @@ import tornado.ioloop
 import tornado.web
 
 from . import coursemap, glossary
-from .gradeapi import GradeHandler, RateLimit
+from .gradeapi import GradeHandler, Proxies, RateLimit
 from .paths import ASSETS
 from .references import long_date
 from .render import Pages, RenderError, default_cache_dir, ensure_template_path
@@ -277,7 +277,7 @@ def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tor
     pages = pages or Pages(cache_dir=args.cache_dir, preview=args.preview, at_once=args.render_at_once)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     limit = RateLimit(rate=args.grade_rate, burst=args.grade_burst)
-    trusted = frozenset(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
+    trusted = Proxies(args.trusted_proxies)
     VendorFileHandler.preload(PLOTLY_JS)
     handlers = [
         (r"/", LandingHandler, {"env": env}),
@@ -324,10 +324,15 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--grade-burst", type=float, default=float(env.get("COURSE_GRADE_BURST", "600")),
                    help="grading requests each client may make at once")
     p.add_argument("--trusted-proxies", default=env.get("COURSE_TRUSTED_PROXIES", ""),
-                   help="comma-separated proxy addresses whose X-Forwarded-For is believed")
+                   help="comma-separated proxy addresses or ranges (10.0.0.0/8) whose X-Forwarded-For is believed")
     p.add_argument("--render-only", action="store_true",
                    help="render every lesson into the cache, then exit (for a container image)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    try:
+        Proxies(args.trusted_proxies)
+    except ValueError as e:
+        p.error(f"--trusted-proxies (or COURSE_TRUSTED_PROXIES): {e}")
+    return args
 
 
 def _stop_cleanly_on(*signals: int) -> None:

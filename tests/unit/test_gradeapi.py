@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from widgets.gradeapi import RateLimit, client_address
+import pytest
+
+from widgets.gradeapi import Proxies, RateLimit, client_address
 
 
 def test_a_client_gets_a_burst_then_the_refill_rate():
@@ -34,11 +36,20 @@ def handler(peer: str, forwarded: str | None = None):
 
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy():
-    trusted = frozenset({"127.0.0.1"})
+    trusted = Proxies("127.0.0.1")
     assert client_address(handler("198.51.100.9", "1.2.3.4"), trusted) == "198.51.100.9"
     assert client_address(handler("127.0.0.1", "203.0.113.5"), trusted) == "203.0.113.5"
     # A client cannot hide behind a header it wrote itself: the proxy appends the real address.
     assert client_address(handler("127.0.0.1", "6.6.6.6, 203.0.113.5"), trusted) == "203.0.113.5"
     assert client_address(handler("127.0.0.1"), trusted) == "127.0.0.1"
     assert client_address(handler("127.0.0.1", "127.0.0.1"), trusted) == "127.0.0.1"
-    assert client_address(handler("127.0.0.1", "203.0.113.5"), frozenset()) == "127.0.0.1"
+    assert client_address(handler("127.0.0.1", "203.0.113.5"), Proxies("")) == "127.0.0.1"
+
+
+def test_proxies_can_be_ranges_and_a_bad_entry_is_named():
+    pods = Proxies("10.0.0.0/8, 192.168.1.5")
+    assert "10.42.7.9" in pods and "192.168.1.5" in pods and "192.168.1.6" not in pods
+    assert "not-an-address" not in pods
+    assert client_address(handler("10.1.2.3", "203.0.113.5"), pods) == "203.0.113.5"
+    with pytest.raises(ValueError, match="10.0.0.300"):
+        Proxies("10.0.0.300")
