@@ -55,7 +55,8 @@ class PageAudit:
 def pages() -> list[str]:
     from widgets.coursemap import lessons
 
-    return ["/", "/glossary", "/key-points", "/about"] + [x.url for x in lessons()]
+    # "/no-such-page" is the course's "not found" page, a page learners can meet too.
+    return ["/", "/glossary", "/key-points", "/about", "/no-such-page"] + [x.url for x in lessons()]
 
 
 def wait_ready(page, path: str, timeout: float = 90_000) -> None:

@@ -110,11 +110,22 @@ class SecurityHeaders(tornado.web.OutputTransform):
         return status_code, headers, chunk
 
 
-class LandingHandler(tornado.web.RequestHandler):
-    """The course map at ``/``: every lesson, in order, with its length."""
+class CoursePage(tornado.web.RequestHandler):
+    """An HTML page of the course; its errors are course pages too, never tornado's."""
 
     def initialize(self, env: jinja2.Environment) -> None:
         self.env = env
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        status = 404 if status_code < 500 else 503
+        if status == 503:
+            self.set_header("Retry-After", "10")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=status))
+
+
+class LandingHandler(CoursePage):
+    """The course map at ``/``: every lesson, in order, with its length."""
 
     def get(self) -> None:
         page = self.env.get_template("landing.html.j2").render(
@@ -165,7 +176,7 @@ class AboutHandler(LandingHandler):
 
 
 
-class LessonHandler(tornado.web.RequestHandler):
+class LessonHandler(CoursePage):
     """A lesson page, from the render of the current content version."""
 
     def initialize(self, pages: Pages, env: jinja2.Environment) -> None:
@@ -178,10 +189,7 @@ class LessonHandler(tornado.web.RequestHandler):
             page = await self.pages.get(name)
         except RenderError as e:
             log.error("%s", e)
-            self.set_status(503)
-            self.set_header("Retry-After", "10")
-            self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=503))
-            return
+            raise tornado.web.HTTPError(503) from None
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the quiz sends back
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-cache")
@@ -221,17 +229,11 @@ class LiveHandler(tornado.web.RequestHandler):
         self.finish({"status": "alive"})
 
 
-class NotFoundHandler(tornado.web.RequestHandler):
+class NotFoundHandler(CoursePage):
     """Anything that is not a course page: a plain "not found" page, never a listing."""
-
-    def initialize(self, env: jinja2.Environment) -> None:
-        self.env = env
 
     def prepare(self) -> None:
         raise tornado.web.HTTPError(404)
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=status_code))
 
 
 class CourseStatic(tornado.web.StaticFileHandler):

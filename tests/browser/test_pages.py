@@ -17,7 +17,7 @@ from widgets import coursemap
 
 pytestmark = pytest.mark.browser
 LESSONS = [f"/voila/render/{p.name}" for p in lesson_files()]
-PAGES = ["/", "/glossary", "/key-points", "/about"] + LESSONS
+PAGES = ["/", "/glossary", "/key-points", "/about", "/no-such-page"] + LESSONS
 
 
 @pytest.mark.parametrize("path", PAGES)

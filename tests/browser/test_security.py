@@ -67,3 +67,11 @@ def test_page_template_cannot_be_switched_from_the_url(course_server, query):
     assert status == 200
     assert b'id="course-main"' in body and b"lite.js" in body
     assert b"cdn.jsdelivr" not in body and b"https://" not in body.split(b"<body")[0]
+
+
+@pytest.mark.parametrize("path", ["/voila/render/no-such-lesson.ipynb", "/no/such/page", "/voila/render/..%2fREADME.md"])
+def test_unknown_pages_get_the_course_not_found_page(course_server, path):
+    status, headers, body = fetch(course_server.url + path)
+    assert status == 404
+    assert b"We could not find that page" in body and b"988" in body  # crisis help on every page
+    assert b"Traceback" not in body and b"tornado" not in body.lower()
