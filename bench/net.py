@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -83,27 +85,101 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+SNAPSHOT_PARTS = ("lessons", "assets", "widgets")  # everything a page is made from (its content version)
+
+
+def snapshot(root: Path) -> Path:
+    """A private copy of the lessons, assets and widgets package under a temporary folder.
+
+    A server run from it serves the course as it was when the copy was made,
+    so someone saving a lesson (or any file in ``widgets/``) in the middle of
+    a measurement does not make the server render every page again.  The
+    content version is the same as the working tree's, so it shares the
+    working tree's page cache.
+    """
+    dest = Path(tempfile.mkdtemp(prefix="course-snapshot-"))
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    for part in SNAPSHOT_PARTS:
+        shutil.copytree(root / part, dest / part, ignore=skip, symlinks=True)
+    return dest
+
+
+def tree_wait(pid: int) -> float:
+    """Seconds the threads of a process and its children have spent runnable but waiting
+    for a CPU (Linux schedstat; threads that have ended are not counted)."""
+    try:
+        me = psutil.Process(pid)
+        procs = [me, *me.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0
+    for p in procs:
+        for task in Path(f"/proc/{p.pid}/task").glob("*/schedstat"):
+            try:
+                total += int(task.read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total / 1e9
+
+
 class CourseProcess:
     """``python -m widgets.serve`` on a free loopback port, for one tool run.
 
     The server's output goes to a temporary log named after the tool.  With
     ``ready`` the constructor waits for ``/healthz`` (every lesson rendered).
+    With ``frozen`` the server runs from a :func:`snapshot` of ``root`` (its
+    kernels too, through PYTHONPATH), sharing ``root``'s page cache.
     """
 
     def __init__(self, root: Path, name: str, args: list[str] | None = None, ready: bool = True,
-                 timeout: float = 240):
+                 timeout: float = 240, frozen: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.root = root
+        self.snapshot: Path | None = None
+        args = list(args or [])
+        env = dict(os.environ)
+        cwd = root
+        if frozen:
+            self.snapshot = cwd = snapshot(root)
+            env["PYTHONPATH"] = os.pathsep.join([str(cwd), *filter(None, [env.get("PYTHONPATH")])])
+            if "--cache-dir" not in args:
+                args += ["--cache-dir", os.environ.get("COURSE_CACHE_DIR") or str(root / ".cache" / "pages")]
         log = tempfile.NamedTemporaryFile(prefix=f"course-{name}-", suffix=".log", delete=False)
         self.log = log.name
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.serve", "--port", str(self.port), *(args or [])],
-            cwd=root, stdout=log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "widgets.serve", "--port", str(self.port), *args],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_http(self.url + ("/healthz" if ready else "/"), timeout=timeout)
+            if ready:
+                self.wait_ready(timeout)
+            else:
+                wait_http(self.url + "/", timeout=timeout)
         except BaseException:
             self.stop()
             raise
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait for ``/healthz`` 200.  A server renders at start only the version current then;
+        if the content changed while it warmed, asking for each lesson renders the new one."""
+        deadline = time.monotonic() + timeout
+        answered = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the course server stopped (exit {self.proc.returncode}); see {self.log}")
+            state = health(self.url)
+            if state.get("status") == "ok":
+                return
+            if state and answered is None:
+                answered = time.monotonic()
+            if answered is not None and time.monotonic() - answered > 30:
+                lessons = sorted((self.snapshot or self.root).joinpath("lessons").glob("[0-9][0-9]-*.ipynb"))
+                for lesson in lessons:
+                    with contextlib.suppress(OSError):
+                        get_bytes(f"{self.url}/voila/render/{lesson.name}", timeout=120)
+                answered = time.monotonic()
+            time.sleep(0.2)
+        raise RuntimeError(f"course server at {self.url} was not ready within {timeout:.0f} s; see {self.log}")
 
     @property
     def pid(self) -> int:
@@ -120,6 +196,13 @@ class CourseProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.snapshot:
+            shutil.rmtree(self.snapshot, ignore_errors=True)
+
+
+def get_bytes(url: str, timeout: float = 60) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.read()
 
 
 @contextlib.contextmanager

@@ -22,8 +22,11 @@ benchmark asks for the page.
    the browser, divided by their number.  Target: at most 1 MB.
 3. Burst: ``BENCH_BURST`` browser contexts open lessons at the same moment,
    against the course and against the static copy, ``BENCH_BURST_ROUNDS``
-   rounds each in turns.  Target: the course's p95 time to a usable quiz is
-   at most 1.2x the static copy's.
+   rounds each in turns (fewer if the run would pass ``BENCH_BUDGET_S``,
+   500 s).  Target: the course's p95 time to a usable quiz is at most 1.2x
+   the static copy's.  Also where the time went: when the browser started
+   each navigation, when the page and its files arrived, and the CPU the
+   server used and waited for.
 
 Before each measurement the benchmark waits until its processes are quiet.
 Prints a Markdown table, writes bench/results.json and exits 1 if a target
@@ -43,27 +46,29 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import psutil
 from playwright.async_api import async_playwright
 
-from bench.net import CourseProcess, free_port, health, wait_http
+from bench.net import CourseProcess, free_port, get_bytes, health, tree_cpu, tree_wait, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-LOADS = int(os.environ.get("BENCH_LOADS", "5"))
+LOADS = int(os.environ.get("BENCH_LOADS", "7"))
 OPEN = int(os.environ.get("BENCH_OPEN", "20"))
 BURST = int(os.environ.get("BENCH_BURST", "30"))
-BURST_ROUNDS = int(os.environ.get("BENCH_BURST_ROUNDS", "2"))
+BURST_ROUNDS = int(os.environ.get("BENCH_BURST_ROUNDS", "4"))
 HEADING = "#course-main h1"
 USABLE = ".cq[data-ready=true] input:enabled, .cq[data-ready=true] button:enabled"
 PLOTLY = "/course/vendor/plotly-basic.min.js"
+# make bench stops it at 600 s: later burst rounds are left out if they would not fit.
+BUDGET_S = float(os.environ.get("BENCH_BUDGET_S", "500"))
+STARTED = time.monotonic()
 FIRST_PAINT_RATIO = 1.5
 BURST_RATIO = 1.2
 MB_PER_PAGE = 1.0
@@ -97,6 +102,17 @@ MARKS = """
 })();
 """ % {"heading": json.dumps(HEADING), "usable": json.dumps(USABLE)}
 
+# Where the time went, on the same clock as Date.now(): navigation start, the
+# page's last byte, and the last of the files it loaded before the quiz was usable.
+PHASES = """() => {
+  const o = performance.timeOrigin, skew = Date.now() - (o + performance.now());
+  const at = (t) => o + t + skew;
+  const nav = performance.getEntriesByType("navigation")[0];
+  const files = performance.getEntriesByType("resource")
+    .filter((e) => /^https?:/.test(e.name) && e.responseEnd > 0 && at(e.responseEnd) <= window.__bench.usable);
+  return { nav: at(0), html: at(nav.responseEnd), files: Math.max(at(nav.responseEnd), ...files.map((e) => at(e.responseEnd))) };
+}"""
+
 SIZES = """() => {
   const web = (e) => /^https?:/.test(e.name);
   const all = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")].filter(web);
@@ -120,11 +136,6 @@ def pct(values: list[float], q: float) -> float:
 
 # ---- the static copy -----------------------------------------------------------
 
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as r:
-        return r.read()
-
-
 def static_copy(base: str, lessons: list[Path], out: Path) -> dict[str, str]:
     """Save each lesson page as the course server sends it, and every file it loads, under ``out``.
 
@@ -132,7 +143,7 @@ def static_copy(base: str, lessons: list[Path], out: Path) -> dict[str, str]:
     """
     paths, assets = {}, {PLOTLY}
     for lesson in lessons:
-        html = get(f"{base}/voila/render/{lesson.name}")
+        html = get_bytes(f"{base}/voila/render/{lesson.name}")
         rel = f"voila/render/{lesson.stem}.html"
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(html)
@@ -142,7 +153,7 @@ def static_copy(base: str, lessons: list[Path], out: Path) -> dict[str, str]:
     for path in sorted(assets):
         target = out / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(get(base + path))
+        target.write_bytes(get_bytes(base + path))
     return paths
 
 
@@ -176,6 +187,7 @@ class Load:
         self.failed: list[str] = []
         self.console: list[str] = []
         self.heading_s = self.usable_s = None
+        self.nav_s = self.html_s = self.files_s = None  # navigation started, page arrived, files arrived
         self.bytes = 0
         self.error = ""
 
@@ -207,6 +219,8 @@ class Load:
             marks = await self.page.evaluate("() => ({...window.__bench})")
             self.heading_s = marks["heading"] / 1000 - started
             self.usable_s = marks["usable"] / 1000 - started
+            phases = await self.page.evaluate(PHASES)
+            self.nav_s, self.html_s, self.files_s = (phases[k] / 1000 - started for k in ("nav", "html", "files"))
             if sizes:
                 try:
                     await self.page.wait_for_load_state("networkidle", timeout=15_000)
@@ -290,6 +304,8 @@ async def first_paint(browser, course: str, static: str, lessons: list[Path], co
         row = {side: summarize(v) for side, v in loads.items()}
         c, s = row["course"]["usable_median_s"], row["static"]["heading_median_s"]
         row["ratio_course_usable_over_static_heading"] = round(c / s, 2) if c and s else None
+        su = row["static"]["usable_median_s"]  # the static copy draws the same quiz, from the same state
+        row["ratio_static_usable_over_static_heading"] = round(su / s, 2) if su and s else None
         out[lesson.stem] = row
         print(f"  first paint {lesson.stem}: course quiz {c} s, static heading {s} s", file=sys.stderr, flush=True)
     return out
@@ -316,35 +332,64 @@ async def memory(browser, server: CourseProcess, urls: list[str]) -> dict:
     growth = (held - before) / 2**20
     return {"pages": OPEN, "server_mb_before": round(before / 2**20, 1), "server_mb_open": round(held / 2**20, 1),
             "server_mb_after_close": round(after / 2**20, 1), "mb_per_page": round(growth / OPEN, 3),
-            "processes": 1 + len(psutil.Process(server.pid).children(recursive=True)), "errors": errors}
+            "processes": 1 + len(psutil.Process(server.pid).children(recursive=True)), "errors": errors,
+            "foreign_requests": sum(len(x.foreign) for x in opened), "console_errors": sum(len(x.console) for x in opened)}
 
 
-async def burst_once(browser, urls: list[str]) -> list[Load]:
+async def burst_once(browser, urls: list[str], server_pid: int) -> tuple[list[Load], float, float]:
+    """One burst; returns its loads, and the seconds the server used a CPU and waited for one."""
     loads = [Load(browser, urls[i % len(urls)]) for i in range(BURST)]
     for load in loads:
         await load.open()
     await quiet(limit=10)
+    cpu, wait = tree_cpu(server_pid), tree_wait(server_pid)
     started = time.time()
     await asyncio.gather(*(load.go(started, sizes=False) for load in loads))
+    cpu, wait = tree_cpu(server_pid) - cpu, tree_wait(server_pid) - wait
     for load in loads:
         await load.close()
-    return loads
+    return loads, cpu, wait
 
 
-async def bursts(browser, course_urls: list[str], static_urls: list[str]) -> dict:
-    runs: dict[str, list[list[Load]]] = {"course": [], "static": []}
+async def bursts(browser, sides: dict[str, tuple[list[str], int]]) -> dict:
+    """``sides``: {name: (urls, server pid)}; the sides take turns, the first side going first in even rounds."""
+    runs: dict[str, list[list[Load]]] = {side: [] for side in sides}
+    cpu: dict[str, float] = {side: 0.0 for side in sides}
+    wait: dict[str, float] = {side: 0.0 for side in sides}
+    names = list(sides)
+    round_s = 0.0
     for r in range(BURST_ROUNDS):
-        for side in (("course", "static") if r % 2 == 0 else ("static", "course")):
-            runs[side].append(await burst_once(browser, course_urls if side == "course" else static_urls))
+        round_started = time.monotonic()
+        if r and round_started - STARTED + round_s * 1.2 > BUDGET_S:
+            print(f"  burst: {r} rounds of {BURST_ROUNDS}, to stay within {BUDGET_S:.0f} s", file=sys.stderr)
+            break
+        for side in (names if r % 2 == 0 else names[::-1]):
+            loads, used, waited = await burst_once(browser, *sides[side])
+            runs[side].append(loads)
+            cpu[side] += used
+            wait[side] += waited
+        round_s = time.monotonic() - round_started
     out = {}
     for side, rounds in runs.items():
         every = [x for rnd in rounds for x in rnd]
-        usable = [x.usable_s for x in every if not x.error]
+        good = [x for x in every if not x.error]
+        usable = [x.usable_s for x in good]
+
+        def q(attr: str, p: float, good: list[Load] = good) -> float:
+            return round(pct([getattr(x, attr) for x in good], p), 3)
+
         out[side] = {
             "pages_at_once": BURST, "rounds": len(rounds), "samples": len(usable),
             "usable_p50_s": round(pct(usable, 0.5), 3), "usable_p95_s": round(pct(usable, 0.95), 3),
             "usable_max_s": round(max(usable), 3) if usable else None,
             "p95_each_round_s": [round(pct([x.usable_s for x in rnd if not x.error], 0.95), 3) for rnd in rounds],
+            # Where the time went (p50 / p95): the browser starting each navigation, the page
+            # arriving, the files it loads arriving; and the server's CPU over all its bursts.
+            "navigation_started_p50_p95_s": [q("nav_s", 0.5), q("nav_s", 0.95)],
+            "page_arrived_p50_p95_s": [q("html_s", 0.5), q("html_s", 0.95)],
+            "files_arrived_p50_p95_s": [q("files_s", 0.5), q("files_s", 0.95)],
+            "server_cpu_s": round(cpu[side], 2),
+            "server_cpu_wait_s": round(wait[side], 2),  # runnable, waiting for a core (live threads only)
             "foreign_requests": sum(len(x.foreign) for x in every),
             "console_errors": sum(len(x.console) for x in every),
             "console_samples": sorted({c for x in every for c in x.console})[:5],
@@ -360,7 +405,7 @@ async def main_async() -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-static-"))
     server = static = None
     try:
-        server = CourseProcess(ROOT, "bench")
+        server = CourseProcess(ROOT, "bench", frozen=True)
         start_health = health(server.url)
         log_start = Path(server.log).stat().st_size
         copies = static_copy(server.url, lessons, tmp)
@@ -370,10 +415,17 @@ async def main_async() -> dict:
         static_urls = [static.url + copies[p.stem] for p in lessons]
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            phase = {"start": round(time.monotonic() - STARTED)}
+            t = time.monotonic()
             out["first_paint"] = await first_paint(browser, server.url, static.url, lessons, copies)
+            phase["first_paint"], t = round(time.monotonic() - t), time.monotonic()
             out["memory"] = await memory(browser, server, course_urls)
+            phase["memory"], t = round(time.monotonic() - t), time.monotonic()
             print(f"  memory: {out['memory']['mb_per_page']} MB per open page", file=sys.stderr, flush=True)
-            out["burst"] = await bursts(browser, course_urls, static_urls)
+            out["burst"] = await bursts(browser, {"course": (course_urls, server.pid),
+                                                  "static": (static_urls, static.proc.pid)})
+            phase["burst"] = round(time.monotonic() - t)
+            out["phase_seconds"] = phase
             await browser.close()
         end_version = health(server.url).get("version", "")
         log = Path(server.log).read_text(errors="replace")[log_start:]
@@ -413,11 +465,19 @@ def checks(res: dict) -> list[dict]:
                  b["ratio_p95_course_over_static"] is not None and b["ratio_p95_course_over_static"] <= BURST_RATIO))
     rows.append(("Burst: p50 to usable quiz, course / static (s)",
                  f"{b['course']['usable_p50_s']} / {b['static']['usable_p50_s']}", "", None))
+    for label, key in (("browser started navigating", "navigation_started_p50_p95_s"),
+                       ("page arrived", "page_arrived_p50_p95_s"), ("its files arrived", "files_arrived_p50_p95_s")):
+        rows.append((f"Burst: {label}, p50 / p95, course vs static (s)",
+                     " / ".join(map(str, b["course"][key])) + " vs " + " / ".join(map(str, b["static"][key])), "", None))
+    rows.append(("Burst: server CPU s used, course vs static; course server's wait for a CPU (s)",
+                 f"{b['course']['server_cpu_s']} vs {b['static']['server_cpu_s']}; {b['course']['server_cpu_wait_s']}",
+                 "", None))
     rows.append(("Burst: failed loads (course + static)", len(b["course"]["errors"]) + len(b["static"]["errors"]), "0",
                  not b["course"]["errors"] and not b["static"]["errors"]))
-    foreign = sum(r["course"]["foreign_requests"] for r in fp.values()) + b["course"]["foreign_requests"]
+    foreign = (sum(r["course"]["foreign_requests"] for r in fp.values()) + b["course"]["foreign_requests"]
+               + m["foreign_requests"])
     rows.append(("Requests to other hosts (course, every load)", foreign, "0", foreign == 0))
-    console = sum(r["course"]["console_errors"] for r in fp.values()) + b["course"]["console_errors"]
+    console = sum(r["course"]["console_errors"] for r in fp.values()) + b["course"]["console_errors"] + m["console_errors"]
     rows.append(("Console errors (course, every load)", console, "0", console == 0))
     static_console = sum(r["static"]["console_errors"] for r in fp.values()) + b["static"]["console_errors"]
     rows.append(("Console errors (static copy, every load)", static_console, "", None))
@@ -428,13 +488,15 @@ def checks(res: dict) -> list[dict]:
 
 
 def table(res: dict) -> str:
-    lines = ["| Lesson | Side | Usable quiz, median s (max) | First heading, median s (max) | KB | Requests |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| Lesson | Side | Usable quiz, median s (max) | First heading, median s (max) | "
+             "Usable quiz / static heading | KB | Requests |",
+             "|---|---|---|---|---|---|---|"]
     for lesson, row in res["first_paint"].items():
         for side in ("course", "static"):
             m = row[side]
+            ratio = row[f"ratio_{side}_usable_over_static_heading"]
             lines.append(f"| {lesson} | {side} | {m['usable_median_s']} ({m['usable_max_s']}) | "
-                         f"{m['heading_median_s']} ({m['heading_max_s']}) | {m['kb']} | {m['requests']} |")
+                         f"{m['heading_median_s']} ({m['heading_max_s']}) | {ratio}x | {m['kb']} | {m['requests']} |")
     lines += ["", "| Measure | Figure | Target | Result |", "|---|---|---|---|"]
     for r in res["checks"]:
         result = "—" if r["ok"] is None else ("pass" if r["ok"] else "**FAIL**")
@@ -460,7 +522,8 @@ def main() -> int:
                for s in side.get("console_samples", []) + side.get("foreign_samples", []) + side.get("errors", [])}
     for s in sorted(samples)[:10]:
         print("  seen:", s)
-    print(f"\n{res['machine']}; took {res['seconds']} s; server log {log}; wrote bench/results.json")
+    print(f"\n{res['machine']}; took {res['seconds']} s ({res['phase_seconds']}); server log {log}; "
+          "wrote bench/results.json")
     return 1 if failed else 0
 
 

@@ -44,39 +44,49 @@ log = logging.getLogger("course.serve")
 PLOTLY_JS = ASSETS / "vendor" / "plotly-basic.min.js"
 
 
-class VendorFileHandler(tornado.web.RequestHandler):
-    """plotly.js for the charts (the basic partial bundle).
+class MemoryFileHandler(tornado.web.RequestHandler):
+    """A file served from memory, compressed once: plotly.js and the template's CSS and JS.
 
-    Compressed once, not on every request: gzip of 1.2 MB per page view was
-    the largest cost left on the server's one thread when ten learners
-    arrived at once.  Browsers keep it for a day.
+    gzip of plotly.js (1.2 MB) on every request was the largest cost on the
+    server's one thread when many learners arrived at once, and even the
+    small files cost a few milliseconds each, on the path to a usable quiz.
+    A file is read again when it changes on disk (``make preview``).
     """
 
-    _files: dict[Path, tuple[bytes, bytes, str]] = {}
+    _files: dict[Path, tuple[int, bytes, bytes, str]] = {}
+    TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
     @classmethod
     def preload(cls, path: Path) -> tuple[bytes, bytes, str]:
-        if path not in cls._files:
+        stamp = path.stat().st_mtime_ns
+        if path not in cls._files or cls._files[path][0] != stamp:
             raw = path.read_bytes()
-            cls._files[path] = (raw, gzip.compress(raw, 9), '"' + hashlib.sha256(raw).hexdigest()[:32] + '"')
-        return cls._files[path]
+            cls._files[path] = (stamp, raw, gzip.compress(raw, 9), '"' + hashlib.sha256(raw).hexdigest()[:32] + '"')
+        return cls._files[path][1:]
 
-    def initialize(self, path: Path) -> None:
-        self.path = path
+    def initialize(self, path: Path | None = None, folder: Path | None = None, max_age: int = 0) -> None:
+        self.path, self.folder, self.max_age = path, folder, max_age
 
-    def get(self) -> None:
-        raw, packed, etag = self.preload(self.path)
-        self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        self.set_header("Cache-Control", "public, max-age=86400")
+    def get(self, name: str | None = None) -> None:
+        path = self.path or (self.folder / name if name and "/" not in name and not name.startswith(".") else None)
+        if path is None or path.suffix not in self.TYPES or not path.is_file():
+            raise tornado.web.HTTPError(404)
+        raw, packed, etag = self.preload(path)
+        self.set_header("Content-Type", self.TYPES[path.suffix])
+        self.set_header("Cache-Control", f"public, max-age={self.max_age}" if self.max_age else "no-cache")
         self.set_header("Etag", etag)
         if self.check_etag_header():
             self.set_status(304)
             return
         if "gzip" in self.request.headers.get("Accept-Encoding", ""):
             self.set_header("Content-Encoding", "gzip")
+            self.set_header("Vary", "Accept-Encoding")
             self.finish(packed)
         else:
             self.finish(raw)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.finish("Not found" if status_code == 404 else "Error")
 
 
 # Only the course's own origin, for every kind of resource: a third-party
@@ -236,19 +246,6 @@ class NotFoundHandler(CoursePage):
         raise tornado.web.HTTPError(404)
 
 
-class CourseStatic(tornado.web.StaticFileHandler):
-    """The template's CSS and JavaScript; anything outside its folder is 404."""
-
-    def validate_absolute_path(self, root, absolute_path):
-        try:
-            return super().validate_absolute_path(root, absolute_path)
-        except tornado.web.HTTPError as e:
-            raise tornado.web.HTTPError(404) from e
-
-    def set_extra_headers(self, path):
-        self.set_header("Cache-Control", "no-cache")
-
-
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     """One line per failed request: method, path (never the query or body) and status."""
     status = handler.get_status()
@@ -280,7 +277,7 @@ def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tor
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     limit = RateLimit(rate=args.grade_rate, burst=args.grade_burst)
     trusted = Proxies(args.trusted_proxies)
-    VendorFileHandler.preload(PLOTLY_JS)
+    MemoryFileHandler.preload(PLOTLY_JS)
     handlers = [
         (r"/", LandingHandler, {"env": env}),
         (r"/glossary", GlossaryHandler, {"env": env}),
@@ -290,8 +287,8 @@ def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tor
            {"url": f"/voila/render/{new['slug']}.ipynb", "permanent": True})
           for old, new in coursemap.renamed().items()],
         (rf"/voila/render/({LESSON_NAME})", LessonHandler, {"pages": pages, "env": env}),
-        (r"/voila/templates/course/static/(.*)", CourseStatic, {"path": str(TEMPLATE_DIR / "static")}),
-        (r"/course/vendor/plotly-basic\.min\.js", VendorFileHandler, {"path": PLOTLY_JS}),
+        (r"/voila/templates/course/static/(.*)", MemoryFileHandler, {"folder": TEMPLATE_DIR / "static"}),
+        (r"/course/vendor/plotly-basic\.min\.js", MemoryFileHandler, {"path": PLOTLY_JS, "max_age": 86400}),
         (r"/course/api/grade", GradeHandler, {"pages": pages, "limit": limit, "trusted_proxies": trusted}),
         (r"/healthz", HealthHandler, {"pages": pages}),
         (r"/livez", LiveHandler),

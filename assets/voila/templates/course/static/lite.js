@@ -172,7 +172,14 @@ async function main() {
   } catch (e) {
     states = {};
   }
-  for (const host of hosts) await draw(host, states);
+  // The quiz first: it is what a learner acts on.  Every widget's code starts
+  // loading at once, and each widget draws as soon as its own code is ready.
+  const isQuiz = (host) => {
+    const entry = states[host.dataset.modelId];
+    return Boolean(entry && entry.state && String(entry.state._anywidget_id || "").endsWith(".Quiz"));
+  };
+  const ordered = hosts.filter(isQuiz).concat(hosts.filter((host) => !isQuiz(host)));
+  await Promise.all(ordered.map((host) => draw(host, states)));
   document.body.dataset.widgets = "ready";
 }
 
