@@ -56,7 +56,7 @@ new-lesson: $(STAMP)
 hooks: $(STAMP)
 	$(BIN)/pre-commit install
 
-## make stress: 30 learners at once, then 300 abandoned tabs (loopback, under 10 minutes)
+## make stress: 100 learners at once on one server, a sustained run, then a failover behind nginx (loopback, about 1 minute)
 stress: $(STAMP)
 	timeout 600 $(BIN)/python -m bench.stress
 
@@ -69,7 +69,7 @@ lighthouse: $(STAMP)
 	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
 	timeout 1200 $(BIN)/python -m bench.lighthouse
 
-## make bench: course vs stock Voila vs static export (loopback, under 10 minutes)
+## make bench: first paint, memory per open page and a 30-browser burst, against a static copy (loopback, under 10 minutes)
 bench: $(STAMP)
 	timeout 600 $(BIN)/python -m bench.run
 

@@ -298,6 +298,8 @@ class Pages:
         self._gate = asyncio.Semaphore(at_once)
         self.keep_versions = keep_versions
         self.renders = 0
+        self._warming: asyncio.Future | None = None
+        self.failed: set[tuple[str, str]] = set()
 
     def names(self) -> list[str]:
         """Every notebook the folder holds: the lessons (tests serve fixture notebooks too)."""
@@ -323,17 +325,39 @@ class Pages:
             self._rendering[key].add_done_callback(lambda _: self._rendering.pop(key, None))
         return await asyncio.shield(self._rendering[key])
 
+    def ensure_warm(self) -> None:
+        """Start rendering the current version's lessons in the background, if any is missing.
+
+        Called at start, every few seconds and by ``/healthz``, so after a
+        change the server gets ready again by itself, with no reader waiting.
+        """
+        if self.preview or (self._warming is not None and not self._warming.done()):
+            return
+        version = self.current()
+        if any(not self.known(version, n) and (version, n) not in self.failed for n in self.names()):
+            self._warming = asyncio.ensure_future(self.warm())
+
+    def ready(self) -> tuple[list[str], list[str], list[str]]:
+        """(lessons ready, lessons that could not be rendered, lessons still to render), for now."""
+        version, names = self.current(), self.names()
+        if self.preview:
+            return names, [], []
+        done = [n for n in names if self.known(version, n)]
+        failed = [n for n in names if n not in done and (version, n) in self.failed]
+        return done, failed, [n for n in names if n not in done and n not in failed]
+
     async def warm(self) -> None:
         """Render (or load from disk) every lesson of the current version."""
         for name in self.names():
             try:
                 await self.get(name)
             except RenderError as e:
+                self.failed.add((self.current(), name))  # not tried again in the background
                 log.error("%s", e)
 
     async def stop(self) -> None:
         """Cancel renders still running; each shuts its kernel down on the way out."""
-        tasks = [t for t in self._rendering.values() if not t.done()]
+        tasks = [t for t in [*self._rendering.values(), self._warming] if t is not None and not t.done()]
         for t in tasks:
             t.cancel()
         if tasks:

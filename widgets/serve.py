@@ -216,19 +216,23 @@ class LessonHandler(CoursePage):
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    """``/healthz``: 200 once every lesson of the current version is ready, else 503."""
+    """``/healthz``: 200 once every lesson has been rendered (or has failed: "degraded"), else 503.
+
+    A lesson that cannot be rendered shows its own error page, and is named
+    here; it does not take the whole course out of a load balancer.
+    """
 
     def initialize(self, pages: Pages) -> None:
         self.pages = pages
 
     def get(self) -> None:
-        version = self.pages.current()
-        names = self.pages.names()
-        ready = sum(1 for n in names if self.pages.known(version, n))
+        self.pages.ensure_warm()
+        done, failed, waiting = self.pages.ready()
+        status = "warming" if waiting else ("degraded" if failed else "ok")
         self.set_header("Cache-Control", "no-store")
-        self.set_status(200 if ready == len(names) else 503)
-        self.finish({"status": "ok" if ready == len(names) else "warming", "version": version,
-                     "lessons": len(names), "ready": ready})
+        self.set_status(503 if waiting else 200)
+        self.finish({"status": status, "version": self.pages.current(),
+                     "lessons": len(done) + len(failed) + len(waiting), "ready": len(done), "failed": failed})
 
 
 class LiveHandler(tornado.web.RequestHandler):
@@ -360,8 +364,8 @@ def _no_children_left() -> None:
 
 async def _render_all(pages: Pages) -> int:
     await pages.warm()
-    version = pages.current()
-    missing = [n for n in pages.names() if not pages.known(version, n)]
+    _, failed, waiting = pages.ready()
+    missing = failed + waiting
     for name in missing:
         print(f"  Could not render {name}: see the messages above.", file=sys.stderr)
     return 1 if missing else 0
@@ -386,8 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     server.listen(args.port, args.host)
     _stop_cleanly_on(signal.SIGINT, signal.SIGTERM)
     loop = tornado.ioloop.IOLoop.current()
-    if not args.preview:
-        loop.spawn_callback(pages.warm)
+    loop.add_callback(pages.ensure_warm)
+    # A changed lesson, bank or asset is rendered again within seconds, with no reader waiting.
+    tornado.ioloop.PeriodicCallback(pages.ensure_warm, 5000).start()
     mode = " (preview: every load renders the lesson afresh)" if args.preview else ""
     print(f"\n  The course is at http://{args.host}:{args.port}/{mode}  (Ctrl-C to stop)\n", flush=True)
     try:

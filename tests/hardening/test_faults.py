@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT, start_server, stop_server
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.browser  # (the health tests need no browser, but a live server)
 LESSON = "/voila/render/01-what-is-trd.ipynb"
 RAW_ERRORS = ("Traceback", "Error:", "undefined", "Exception", "KeyError", "ValueError")
 
@@ -131,5 +131,66 @@ def test_broken_figure_data_shows_a_notice_and_the_rest_still_works(browser, tmp
             ctx.close()
         ctx, page = open_lesson(browser, server, "/voila/render/00-start-here.ipynb")
         ctx.close()
+    finally:
+        stop_server(server)
+
+
+def health(server) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(server.url + "/healthz", timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_after_a_change_the_server_gets_ready_again_by_itself(tmp_path_factory):
+    lessons = tmp_path_factory.mktemp("edited") / "lessons"
+    shutil.copytree(ROOT / "lessons", lessons, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    server = start_server(tmp_path_factory, lessons_dir=lessons)
+    try:
+        status, before = health(server)
+        assert status == 200 and before["status"] == "ok" and before["ready"] == before["lessons"] == 8
+        nb = lessons / "02-how-ketamine-works.ipynb"
+        nb.write_text(nb.read_text(encoding="utf-8").replace("\n}", "\n }", 1), encoding="utf-8")
+        deadline = time.monotonic() + 90
+        seen = []
+        while time.monotonic() < deadline:  # nobody asks for a lesson: the server renders on its own
+            status, now = health(server)
+            seen.append(status)
+            if status == 200 and now["version"] != before["version"]:
+                break
+            time.sleep(1)
+        assert status == 200 and now["version"] != before["version"] and now["ready"] == 8, (seen, now)
+    finally:
+        stop_server(server)
+
+
+def test_a_lesson_that_cannot_render_is_named_and_the_rest_still_serve(tmp_path_factory):
+    import urllib.error
+    import urllib.request
+
+    lessons = tmp_path_factory.mktemp("broken-lesson") / "lessons"
+    shutil.copytree(ROOT / "lessons", lessons, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (lessons / "08-broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
+    server = start_server(tmp_path_factory, lessons_dir=lessons, ready=False)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and health(server)[0] != 200:
+            time.sleep(1)
+        status, h = health(server)
+        assert status == 200 and h["status"] == "degraded" and h["failed"] == ["08-broken.ipynb"], h
+        try:
+            urllib.request.urlopen(server.url + "/voila/render/08-broken.ipynb", timeout=30)
+            raise AssertionError("a broken lesson was served")
+        except urllib.error.HTTPError as e:
+            body = e.read()
+            assert e.code == 503 and b"cannot be shown right now" in body and b"Traceback" not in body
+        with urllib.request.urlopen(server.url + "/voila/render/01-what-is-trd.ipynb", timeout=30) as r:
+            assert r.status == 200
+        assert "08-broken.ipynb: the lesson could not be rendered" in server.log_text()
     finally:
         stop_server(server)
