@@ -350,6 +350,32 @@ def _stop_cleanly_on(*signals: int) -> None:
         signal.signal(sig, stop)
 
 
+def _quiet_channel_threads_on_stop() -> None:
+    """A rendering kernel's heartbeat thread may fail when stopped mid-start: one line, not a traceback.
+
+    jupyter_client's heartbeat channel runs in a thread of its own; when the
+    server stops while a kernel is still starting, the thread can try to open
+    a socket on a context that is already closed.  Nothing is lost (the
+    kernel is shut down either way), so it is logged in one line.
+    """
+    import threading
+
+    default = threading.excepthook
+
+    def hook(args) -> None:
+        frames = []
+        tb = args.exc_traceback
+        while tb is not None:
+            frames.append(tb.tb_frame.f_code.co_filename)
+            tb = tb.tb_next
+        if any("jupyter_client" in f and f.endswith("channels.py") for f in frames):
+            log.warning("A rendering kernel's channel closed while the server stopped (%s)", args.exc_type.__name__)
+            return
+        default(args)
+
+    threading.excepthook = hook
+
+
 def _no_children_left() -> None:
     """Any rendering kernel still running when the server stops is ended, never orphaned."""
     import psutil
@@ -389,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     server = tornado.httpserver.HTTPServer(app, xheaders=False, max_body_size=1024 * 1024)
     server.listen(args.port, args.host)
     _stop_cleanly_on(signal.SIGINT, signal.SIGTERM)
+    _quiet_channel_threads_on_stop()
     loop = tornado.ioloop.IOLoop.current()
     loop.add_callback(pages.ensure_warm)
     # A changed lesson, bank or asset is rendered again within seconds, with no reader waiting.
