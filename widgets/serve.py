@@ -44,6 +44,21 @@ log = logging.getLogger("course.serve")
 PLOTLY_JS = ASSETS / "vendor" / "plotly-basic.min.js"
 
 
+def send_once_compressed(handler: tornado.web.RequestHandler, raw: bytes, packed: bytes, etag: str) -> None:
+    """Finish with a body compressed ahead of time: 304 if the browser has it, gzip if it takes it."""
+    handler.set_header("Etag", etag)
+    if handler.check_etag_header():
+        handler.set_status(304)
+        handler.finish()
+        return
+    if "gzip" in handler.request.headers.get("Accept-Encoding", ""):
+        handler.set_header("Content-Encoding", "gzip")
+        handler.set_header("Vary", "Accept-Encoding")
+        handler.finish(packed)
+    else:
+        handler.finish(raw)
+
+
 class MemoryFileHandler(tornado.web.RequestHandler):
     """A file served from memory, compressed once: plotly.js and the template's CSS and JS.
 
@@ -74,16 +89,7 @@ class MemoryFileHandler(tornado.web.RequestHandler):
         raw, packed, etag = self.preload(path)
         self.set_header("Content-Type", self.TYPES[path.suffix])
         self.set_header("Cache-Control", f"public, max-age={self.max_age}" if self.max_age else "no-cache")
-        self.set_header("Etag", etag)
-        if self.check_etag_header():
-            self.set_status(304)
-            return
-        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
-            self.set_header("Content-Encoding", "gzip")
-            self.set_header("Vary", "Accept-Encoding")
-            self.finish(packed)
-        else:
-            self.finish(raw)
+        send_once_compressed(self, raw, packed, etag)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         self.finish("Not found" if status_code == 404 else "Error")
@@ -203,16 +209,7 @@ class LessonHandler(CoursePage):
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the quiz sends back
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-cache")
-        self.set_header("Etag", page.etag)
-        if self.check_etag_header():
-            self.set_status(304)
-            return
-        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
-            self.set_header("Content-Encoding", "gzip")
-            self.set_header("Vary", "Accept-Encoding")
-            self.finish(page.gzipped)
-        else:
-            self.finish(page.html)
+        send_once_compressed(self, page.html, page.gzipped, page.etag)
 
 
 class HealthHandler(tornado.web.RequestHandler):
