@@ -54,7 +54,7 @@ USER 10001:10001
 #    at start.  The pages are kept under the content version, a hash of the
 #    lessons, assets, package and installed versions, which a container of
 #    this image shares with its build.
-RUN python -m widgets.serve --render-only
+RUN python -m widgets.server --render-only
 
 EXPOSE 8866
 
@@ -66,4 +66,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # The server stops cleanly on SIGTERM (docker stop, Kubernetes), shutting
 # down any rendering kernel.  Put the proxies' addresses in
 # COURSE_TRUSTED_PROXIES to let the grading limit see real clients.
-CMD ["python", "-m", "widgets.serve", "--host", "0.0.0.0", "--port", "8866"]
+CMD ["python", "-m", "widgets.server", "--host", "0.0.0.0", "--port", "8866"]

@@ -18,7 +18,7 @@ install: $(STAMP)
 
 ## make serve: the course on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)
 serve: $(STAMP)
-	PORT=$(PORT) exec $(BIN)/python -m widgets.serve
+	PORT=$(PORT) exec $(BIN)/python -m widgets.server
 
 ## make cluster N=2: N identical servers behind nginx on http://127.0.0.1:$(PORT)/ (needs Debian's nginx)
 N ?= 2
@@ -36,21 +36,21 @@ lab: $(STAMP)
 
 ## make check: fast content checks with a per-lesson table (for educators)
 check: $(STAMP)
-	$(BIN)/python -m widgets.check
+	$(BIN)/python -m widgets.authoring.check
 
 ## make refs: rewrite every lesson's reference list from assets/references.yaml
 refs: $(STAMP)
-	$(BIN)/python -m widgets.references
+	$(BIN)/python -m widgets.authoring.references
 
 ## make preview: the course as learners see it; edit a lesson, save, reload the page
 preview: $(STAMP)
 	@echo "Preview: every page load runs the saved lesson afresh, so just save and reload."
-	PORT=$(PORT) exec $(BIN)/python -m widgets.serve --preview
+	PORT=$(PORT) exec $(BIN)/python -m widgets.server --preview
 
 ## make new-lesson SLUG=sleep-and-ketamine TITLE="Sleep and ketamine"
 new-lesson: $(STAMP)
 	@test -n "$(SLUG)" -a -n "$(TITLE)" || { echo 'Usage: make new-lesson SLUG=my-topic TITLE="My topic"'; exit 2; }
-	$(BIN)/python -m widgets.newlesson "$(SLUG)" "$(TITLE)"
+	$(BIN)/python -m widgets.authoring.newlesson "$(SLUG)" "$(TITLE)"
 
 ## make hooks: run the pre-commit checks before every git commit
 hooks: $(STAMP)

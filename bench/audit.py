@@ -4,7 +4,7 @@ For each page (landing, glossary, key points, every lesson) it prints:
 
 - phone screens: page height at 390 x 844 with every ``<details>`` closed;
 - screens to the quiz: where the first quiz question starts, in phone screens;
-- core words: the lesson contract's own counter (:func:`widgets.lessons.core_words`);
+- core words: the lesson contract's own counter (:func:`widgets.authoring.contract.core_words`);
 - sideways scrolling: whether the page, or any box in it, scrolls sideways at 320 px;
 - cut chart labels: chart text that runs past its chart's edge at 320 px;
 - key presses to the first quiz question from the top (Tab and Enter, using
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.net import course_server
-from widgets.lessons import MAX_SCREENS, MAX_SCREENS_TO_QUIZ
+from widgets.authoring.contract import MAX_SCREENS, MAX_SCREENS_TO_QUIZ
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 320, "height": 844}
-# Targets from issue 13 live in the lesson contract (widgets.lessons); a decision aid may be longer.
+# Targets from issue 13 live in the lesson contract (widgets.authoring.contract); a decision aid may be longer.
 MAX_KEYS_TO_QUIZ = 12
 MAX_TABS_TRIED = 150  # Tab alone, from the top (no reloads, so cheap)
 MAX_LINK_AT = 24  # same-page links reached within this many Tabs are tried with Enter
@@ -53,7 +53,7 @@ class PageAudit:
 
 
 def pages() -> list[str]:
-    from widgets.coursemap import lessons
+    from widgets.content.coursemap import lessons
 
     # "/no-such-page" is the course's "not found" page, a page learners can meet too.
     return ["/", "/glossary", "/key-points", "/about", "/no-such-page"] + [x.url for x in lessons()]
@@ -187,7 +187,7 @@ def dark_theme(browser, url: str) -> str:
 
 
 def audit_page(browser, base: str, path: str) -> PageAudit:
-    from widgets import lessons as contract
+    from widgets.authoring import contract as contract
 
     url = base + path
     ctx = browser.new_context(viewport=PHONE)

@@ -123,7 +123,7 @@ def tree_wait(pid: int) -> float:
 
 
 class CourseProcess:
-    """``python -m widgets.serve`` on a free loopback port, for one tool run.
+    """``python -m widgets.server`` on a free loopback port, for one tool run.
 
     The server's output goes to a temporary log named after the tool.  With
     ``ready`` the constructor waits for ``/healthz`` (every lesson rendered).
@@ -148,7 +148,7 @@ class CourseProcess:
         log = tempfile.NamedTemporaryFile(prefix=f"course-{name}-", suffix=".log", delete=False)
         self.log = log.name
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "widgets.serve", "--port", str(self.port), *args],
+            [sys.executable, "-m", "widgets.server", "--port", str(self.port), *args],
             cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             if ready:

@@ -1,6 +1,6 @@
 """make cluster N=2: N course servers behind nginx on loopback, until Ctrl-C.
 
-Each instance is ``python -m widgets.serve`` on its own free port, sharing
+Each instance is ``python -m widgets.server`` on its own free port, sharing
 one page cache, so only the first renders the lessons.  nginx (Debian's
 ``nginx`` package) listens on ``PORT`` and spreads requests over them with
 no sticky sessions.  The benchmark's failover run uses :class:`Cluster` to
@@ -61,7 +61,7 @@ class Cluster:
     def start_instance(self) -> tuple[int, subprocess.Popen]:
         port = free_port()
         log = open(self.dir / f"instance-{port}.log", "wb")
-        cmd = [sys.executable, "-m", "widgets.serve", "--port", str(port),
+        cmd = [sys.executable, "-m", "widgets.server", "--port", str(port),
                "--trusted-proxies", "127.0.0.1", *self.extra_args]
         if self.cache_dir:
             cmd += ["--cache-dir", str(self.cache_dir)]

@@ -79,7 +79,7 @@ def start_server(tmp_path_factory, lessons_dir: Path | None = None, port: int | 
     if lessons_dir is not None:
         env["COURSE_LESSONS"] = str(lessons_dir)
     env.update(extra_env or {})
-    cmd = [sys.executable, "-m", "widgets.serve", "--port", str(port), *(args or [])]
+    cmd = [sys.executable, "-m", "widgets.server", "--port", str(port), *(args or [])]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
     server = CourseServer(port, proc, log)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, lesson_files
-from widgets import offlabel, references
-from widgets.glossary import load as glossary_load
-from widgets.lessons import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
-from widgets.readability import grade, plain_text
+from widgets.content import offlabel, references
+from widgets.authoring.contract import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
+from widgets.authoring.readability import grade, plain_text
+from widgets.content.glossary import load as glossary_load
 
 REFS = references.load_references()[0]
 GLOSSARY = {t.slug for t in glossary_load()}
@@ -185,7 +185,7 @@ def test_in_short_box_has_at_most_three_bullets(lesson_copy):
 
 
 def test_core_word_limit_counts_core_text_only(lesson_copy):
-    from widgets.lessons import WORD_LIMIT
+    from widgets.authoring.contract import WORD_LIMIT
 
     padding = " ".join(["word"] * WORD_LIMIT)
     edit(lesson_copy, lambda nb: md_cells(nb)[2]["source"].append(f"\n\n<details><summary>Go deeper: more</summary>\n\n{padding}\n\n</details>\n"))
@@ -195,7 +195,7 @@ def test_core_word_limit_counts_core_text_only(lesson_copy):
 
 
 def test_count_words_ignores_markup_and_counts_table_cells():
-    from widgets.lessons import count_words
+    from widgets.authoring.contract import count_words
 
     text = ('Two [**words**](/glossary#x) here [[1](#ref-a), [2](#ref-b)] <span class="x">too</span>\n\n'
             "| Trial | With it | Comparison |\n|---|---|---|\n| A | 5 out of 100 | 3 out of 100 |\n")

@@ -13,7 +13,7 @@ import pytest
 
 from bench import audit
 from tests.conftest import lesson_files
-from widgets import coursemap
+from widgets.content import coursemap
 
 pytestmark = pytest.mark.browser
 LESSONS = [f"/voila/render/{p.name}" for p in lesson_files()]

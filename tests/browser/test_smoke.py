@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.pages import draw_charts
 from tests.conftest import lesson_files
-from widgets import coursemap
+from widgets.content import coursemap
 
 PAGES = ["/", "/glossary", "/key-points", "/about"] + [f"/voila/render/{p.name}" for p in lesson_files()]
 pytestmark = pytest.mark.browser

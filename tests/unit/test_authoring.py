@@ -10,9 +10,10 @@ import time
 import pytest
 
 from tests.conftest import lesson_files
-from widgets import check, lessons, newlesson
+from widgets.authoring import check, newlesson
+from widgets.authoring import contract as lessons
+from widgets.authoring.nbcheck import check_notebook
 from widgets.model import validate_bank
-from widgets.nbcheck import check_notebook
 
 LESSON = lesson_files()[-1]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from widgets import coursemap
+from widgets.content import coursemap
 
 
 def write(folder, name, title=None, minutes=None):
@@ -50,7 +50,7 @@ def test_each_lesson_says_when_its_evidence_was_checked_and_against_which_label(
     (tmp_path / "01-a.ipynb").write_text(json.dumps({"cells": [], "metadata": {
         "title": "A", "course": {"minutes": 5, "last_reviewed": "2026-12-01"}}, "nbformat": 4, "nbformat_minor": 5}))
     write(tmp_path, "02-b.ipynb", "B", 5)  # no review date: nothing is claimed
-    from widgets.references import load_references, long_date
+    from widgets.content.references import load_references, long_date
 
     label = load_references()[0]["spravatolabel"]
     first, second = coursemap.nav("01-a.ipynb", tmp_path), coursemap.nav("02-b.ipynb", tmp_path)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from widgets import offlabel
+from widgets.content import offlabel
+from widgets.authoring.contract import check_lesson, read_lesson
+from widgets.content.references import load_references
 from widgets.figures import options as view
-from widgets.lessons import check_lesson, read_lesson, references
 from widgets.model.decision import DECISION_AID, load_decision_aid, read_decision_aid
 from widgets.paths import LESSONS
-from widgets.references import load_references
 
 REFS, _ = load_references()
 GOOD = DECISION_AID.read_text(encoding="utf-8")
@@ -132,7 +132,7 @@ def parse(markup: str) -> list[tuple[str, dict]]:
 def test_grid_html_has_cards_a_table_and_the_lessons_own_citation_numbers():
     aid = read_decision_aid()
     lesson = read_lesson(LESSONS / f"{view.LESSON}.ipynb")
-    numbers = {key: n for n, key, _ in references(lesson)}
+    numbers = {key: n for n, key, _ in lesson.reference_list()}
     markup = view.grid_html(aid, numbers)
     tags = parse(markup)
     cards = [a for t, a in tags if t == "li" and "course-grid-card" in a.get("class", "")]

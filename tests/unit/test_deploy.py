@@ -327,7 +327,7 @@ def test_dockerfile_renders_every_lesson_at_build_time_as_the_server_user():
     order = dockerfile()
     renders = [i for i, (word, rest) in enumerate(order) if word == "RUN" and "--render-only" in rest]
     assert renders, "no --render-only step: containers would start cold"
-    assert "widgets.serve" in order[renders[-1]][1]
+    assert "widgets.server" in order[renders[-1]][1]
     last_copy = max(i for i, (word, _) in enumerate(order) if word == "COPY")
     last_user = max(i for i, (word, _) in enumerate(order) if word == "USER")
     assert renders[-1] > last_copy, "render after the lessons are copied in"
@@ -355,7 +355,7 @@ def test_dockerfile_cmd_serves_the_course_on_all_interfaces():
     cmds = args_of("CMD")
     assert cmds, "no CMD"
     cmd = exec_form(cmds[-1])
-    assert "-m" in cmd and cmd[cmd.index("-m") + 1] == "widgets.serve", cmd
+    assert "-m" in cmd and cmd[cmd.index("-m") + 1] == "widgets.server", cmd
     assert "--host" in cmd and cmd[cmd.index("--host") + 1] == "0.0.0.0", cmd
     assert "--render-only" not in cmd and "--preview" not in cmd
     if "--port" in cmd:

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from widgets.gradeapi import Proxies, RateLimit, client_address
+from widgets.server.gradeapi import Proxies, RateLimit, client_address
 
 
 def test_a_client_gets_a_burst_then_the_refill_rate():

@@ -389,7 +389,7 @@ def test_model_imports_no_widget_library() -> None:
         "pkg = types.ModuleType('widgets')\n"
         f"pkg.__path__ = [{str(REPO / 'widgets')!r}]\n"
         "sys.modules['widgets'] = pkg\n"
-        "import widgets.model, widgets.validate\n"
+        "import widgets.model, widgets.authoring.validate\n"
         "bad = [m for m in ('ipywidgets', 'anywidget', 'IPython') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from widgets import offlabel, references, validate
-from widgets.lessons import check_lesson
+from widgets.authoring import references as writer
+from widgets.authoring import validate
+from widgets.content import offlabel, references
+from widgets.authoring.contract import check_lesson
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = """\
@@ -157,9 +159,9 @@ def test_a_lesson_list_that_drifts_from_the_yaml_is_caught_and_rewritten(tmp_pat
     lesson = _lesson(tmp_path, "Gaynes BN (2020). Old text. doi:10.1002/da.22968")
     drift = [p.message for p in check_lesson(lesson, entries)]
     assert 'reference "gaynes2020" differs from assets/references.yaml — run: make refs' in drift
-    assert references.write_lessons([lesson], entries) == [lesson]
+    assert writer.write_lessons([lesson], entries) == [lesson]
     assert not any("differs from" in p.message for p in check_lesson(lesson, entries))
-    assert references.write_lessons([lesson], entries) == []  # already in step
+    assert writer.write_lessons([lesson], entries) == []  # already in step
 
 
 # -- off-label: quiz questions, lesson cells, glossary entries -------------------

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT
-from widgets import render
+from widgets.server import render
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

@@ -4,7 +4,7 @@ import socket
 
 import tornado.web
 
-from widgets import serve
+from widgets.server import serve
 
 
 def test_busy_port_is_refused_with_a_clear_message(capsys):

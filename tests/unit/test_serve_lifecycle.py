@@ -18,7 +18,7 @@ def test_server_prints_url_and_stops_on_signal(sig, tmp_path):
     port = free_port()
     # An empty cache: the server renders lessons as it starts, each in a short-lived kernel.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "widgets.serve", "--port", str(port), "--cache-dir", str(tmp_path)],
+        [sys.executable, "-m", "widgets.server", "--port", str(port), "--cache-dir", str(tmp_path)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

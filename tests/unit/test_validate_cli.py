@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets import validate
+from widgets.authoring import validate
 from widgets.model import Problem, validate_bank
 
 REPO = Path(__file__).resolve().parents[2]

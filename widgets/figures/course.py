@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..coursemap import lessons
-from ..views.chart import chart
+from widgets.content.coursemap import lessons
+from widgets.views.chart import chart
+
 from ._safe import shown_safely
 
 

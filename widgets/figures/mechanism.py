@@ -31,12 +31,12 @@ def ref_keys(cell: str) -> list[str]:
 @lru_cache(maxsize=None)
 def lesson_numbers(slug: str) -> dict[str, int]:
     """{reference key: its number in the lesson's References list}."""
-    from widgets.lessons import read_lesson, references
+    from widgets.content.notebooks import read_notebook
 
     path = Path(LESSONS) / f"{slug}.ipynb"
     if not path.is_file():
         return {}
-    return {key: n for n, key, _ in references(read_lesson(path))}
+    return {key: n for n, key, _ in read_notebook(path).reference_list()}
 
 
 @lru_cache(maxsize=None)

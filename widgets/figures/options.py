@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 
-from widgets.lessons import read_lesson, references
+from widgets.content.notebooks import read_notebook
 from widgets.model.decision import DecisionAid, GridCell, read_decision_aid
 from widgets.paths import DATA, LESSONS
 
@@ -37,7 +37,7 @@ def _html(markup: str):
 
 def _numbers(lesson: str) -> dict[str, int]:
     """Reference key -> its number in the lesson's References list."""
-    return {key: n for n, key, _text in references(read_lesson(LESSONS / f"{lesson}.ipynb"))}
+    return {key: n for n, key, _text in read_notebook(LESSONS / f"{lesson}.ipynb").reference_list()}
 
 
 def _cite(refs: tuple[str, ...], numbers: dict[str, int], where: str) -> str:

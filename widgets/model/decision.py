@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from .. import offlabel
-from ..paths import DATA
+from widgets.content import offlabel
+from widgets.paths import DATA
+
 from .bank import Problem, _Fields, _line, _Reader
 
 DECISION_AID = DATA / "decision_aid.yaml"

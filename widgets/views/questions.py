@@ -11,7 +11,8 @@ from pathlib import Path
 import traitlets
 import yaml
 
-from ..paths import DATA
+from widgets.paths import DATA
+
 from ._base import CourseWidget
 
 HERE = Path(__file__).parent

@@ -17,8 +17,9 @@ from typing import Any
 import traitlets
 from IPython.display import HTML, display
 
-from ..model import Bank, BankError, grading, load_bank, load_reference_keys
-from ..paths import QUIZZES, REFERENCES, ROOT
+from widgets.model import Bank, BankError, grading, load_bank, load_reference_keys
+from widgets.paths import QUIZZES, REFERENCES, ROOT
+
 from ._base import CourseWidget
 
 HERE = Path(__file__).parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .paths import GLOSSARY
+from widgets.paths import GLOSSARY
 
 
 @dataclass(frozen=True)

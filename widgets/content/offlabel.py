@@ -61,7 +61,7 @@ def bank_problems(path) -> list:
     """Each quiz question (prompt, options, explanations) that needs "off-label"."""
     import yaml
 
-    from .model import Problem
+    from widgets.model import Problem
 
     root = _compose(path)
     if not isinstance(root, yaml.MappingNode):
@@ -84,7 +84,7 @@ def glossary_problems(path) -> list:
     """Glossary entries that are malformed, or that need "off-label"."""
     import yaml
 
-    from .model import Problem
+    from widgets.model import Problem
 
     root = _compose(path)
     if root is None:

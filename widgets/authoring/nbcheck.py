@@ -1,6 +1,6 @@
 """Notebook hygiene for lessons: saved from a clean, in-order run.
 
-``python -m widgets.nbcheck [NOTEBOOK ...]`` (default: every lesson) prints
+``python -m widgets.authoring.nbcheck [NOTEBOOK ...]`` (default: every lesson) prints
 ``path:cell: message`` for each problem and exits 1 if there are any.  It
 catches a lesson saved from a messy JupyterLab session before commit.
 """
@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from .model import Problem
-from .paths import LESSONS
+from widgets.model import Problem
+from widgets.paths import LESSONS
 
 KERNEL = "python3"
 
@@ -29,16 +29,16 @@ def check_notebook(path: Path) -> list[Problem]:
     if kernel != KERNEL:
         out.append(Problem(p, 1, f'kernel is "{kernel}"; lessons use "{KERNEL}" (Kernel > Change Kernel)'))
     if "widgets" in meta:
-        out.append(Problem(p, 1, "saved widget state found: re-run with `python -m widgets.execute` (or untick Settings > Save Widget State Automatically)"))
+        out.append(Problem(p, 1, "saved widget state found: re-run with `python -m widgets.authoring.execute` (or untick Settings > Save Widget State Automatically)"))
     expected = 1
     for i, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
         count = cell.get("execution_count")
         if count is None:
-            out.append(Problem(p, i, "code cell was never run: run the whole lesson with `python -m widgets.execute`"))
+            out.append(Problem(p, i, "code cell was never run: run the whole lesson with `python -m widgets.authoring.execute`"))
         elif count != expected:
-            out.append(Problem(p, i, f"cells ran out of order (this one is [{count}], expected [{expected}]): restart the kernel and run all, or use `python -m widgets.execute`"))
+            out.append(Problem(p, i, f"cells ran out of order (this one is [{count}], expected [{expected}]): restart the kernel and run all, or use `python -m widgets.authoring.execute`"))
         expected = (count or expected) + 1
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":

@@ -1,6 +1,6 @@
 """Re-run lesson notebooks top to bottom and store clean outputs.
 
-``python -m widgets.execute [NOTEBOOK ...]`` (default: every lesson) runs each
+``python -m widgets.authoring.execute [NOTEBOOK ...]`` (default: every lesson) runs each
 notebook in a fresh kernel, as strict ``pytest --nbval`` expects, then drops
 the saved widget state, which only holds random ids and copies of the
 widgets' JavaScript.
@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from .paths import LESSONS
+from widgets.paths import LESSONS
 
 
 def execute(path: Path, timeout: int = 120) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import LESSONS, QUIZZES
+from widgets.paths import LESSONS, QUIZZES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         print(f"new-lesson: {e}", file=sys.stderr)
         return 2
-    from .execute import execute
+    from widgets.authoring.execute import execute
 
     execute(nb_path)
     print(f"Created {nb_path.relative_to(LESSONS.parent)} and {bank_path.relative_to(QUIZZES.parent.parent)}.")

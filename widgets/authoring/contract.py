@@ -2,28 +2,25 @@
 
 Each problem is a :class:`~widgets.model.Problem`; for notebooks its number
 is the **cell number** (1 = first cell), which is what an educator sees in
-JupyterLab.  Used by ``python -m widgets.validate`` and the content tests.
+JupyterLab.  Used by ``python -m widgets.authoring.validate`` and the content tests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import offlabel
-from .model import Problem
-from .paths import QUIZZES
+from widgets.content import offlabel
+from widgets.content.notebooks import Cell, Notebook, read_notebook
+from widgets.model import Problem
+from widgets.paths import QUIZZES
 
 H1 = re.compile(r"^#\s+(.+)$", re.M)
 MINUTES = re.compile(r"about (\d+) minutes", re.I)
 SECTION = re.compile(r"^##\s+(.+)$", re.M)
 BULLET = re.compile(r"^\s*[-*]\s+\S", re.M)
-NUMBERED_REF = re.compile(r'^\s*(\d+)\.\s+<a id="ref-([a-z0-9-]+)"></a>(.*)$', re.M)
 GLOSSARY_LINK = re.compile(r"\]\(/glossary#([a-z0-9-]+)\)")
 CITE = re.compile(r"\[(\d+)\]\(#ref-([a-z0-9-]+)\)")
 LAST_REVIEWED = re.compile(r"last reviewed:?\s*\**\s*(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})", re.I)
@@ -68,52 +65,16 @@ EXEMPT_NUMBER = re.compile(
 )
 
 
-@dataclass
-class Cell:
-    number: int  # 1-based
-    kind: str
-    source: str
+read_lesson = read_notebook  # the contract reads lessons through the one notebook reader
 
 
-@dataclass
-class Lesson:
-    path: Path
-    metadata: dict[str, Any]
-    cells: list[Cell] = field(default_factory=list)
-
-    @property
-    def slug(self) -> str:
-        return self.path.stem
-
-    def markdown(self) -> list[Cell]:
-        return [c for c in self.cells if c.kind == "markdown"]
-
-    def code(self) -> list[Cell]:
-        return [c for c in self.cells if c.kind == "code"]
-
-    def section(self, title: str) -> Cell | None:
-        for c in self.markdown():
-            if re.search(rf"^##\s+{re.escape(title)}\s*$", c.source, re.M | re.I):
-                return c
-        return None
-
-
-def read_lesson(path: Path) -> Lesson:
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = [
-        Cell(i + 1, c.get("cell_type", ""), "".join(c.get("source", "")))
-        for i, c in enumerate(nb.get("cells", []))
-    ]
-    return Lesson(Path(path), nb.get("metadata", {}), cells)
-
-
-def prose(lesson: Lesson) -> list[Cell]:
+def prose(lesson: Notebook) -> list[Cell]:
     """Markdown cells that are lesson text (not the reference list)."""
     refs = lesson.section("References")
     return [c for c in lesson.markdown() if c is not refs]
 
 
-def core_text(lesson: Lesson) -> str:
+def core_text(lesson: Notebook) -> str:
     """Core prose for reading level: no Go-deeper blocks, no safety boxes, no references."""
     parts = []
     for c in prose(lesson):
@@ -139,30 +100,30 @@ def count_words(markdown: str) -> int:
     return len(_WORD.findall(text.replace("&nbsp;", " ")))
 
 
-def word_limit(lesson: Lesson) -> int:
+def word_limit(lesson: Notebook) -> int:
     return SAFETY_WORD_LIMIT if kind(lesson) == "safety" else WORD_LIMIT
 
 
-def kind(lesson: Lesson) -> str:
+def kind(lesson: Notebook) -> str:
     course = lesson.metadata.get("course") if isinstance(lesson.metadata.get("course"), dict) else {}
     return str(course.get("kind", ""))
 
 
-def screen_limits(lesson: Lesson) -> tuple[int, int | None]:
+def screen_limits(lesson: Notebook) -> tuple[int, int | None]:
     """(most phone screens, most screens before the quiz starts, or None: no limit)."""
     if kind(lesson) == "decision-aid":
         return DECISION_AID_MAX_SCREENS, None
     return MAX_SCREENS, MAX_SCREENS_TO_QUIZ
 
 
-def core_words(lesson: Lesson) -> int:
+def core_words(lesson: Notebook) -> int:
     """The one count of core text, used by ``make check`` and the page audit:
     all Markdown outside ``<details>`` blocks and the References section,
     "In short", safety boxes and key points included."""
     return sum(count_words(DETAILS_BLOCK.sub(" ", c.source)) for c in prose(lesson))
 
 
-def in_short(lesson: Lesson) -> str | None:
+def in_short(lesson: Notebook) -> str | None:
     """The "In short" box's Markdown, if the first cell has one right under the title."""
     md = lesson.markdown()
     if not md:
@@ -172,16 +133,8 @@ def in_short(lesson: Lesson) -> str | None:
     return m.group(1) if m else None
 
 
-def safety_text(lesson: Lesson) -> str:
+def safety_text(lesson: Notebook) -> str:
     return "\n\n".join(m.group(1) for c in prose(lesson) for m in SAFETY_BOX.finditer(c.source))
-
-
-def references(lesson: Lesson) -> list[tuple[int, str, str]]:
-    """(number, key, text) for each entry of the References list."""
-    cell = lesson.section("References")
-    if not cell:
-        return []
-    return [(int(n), key, text) for n, key, text in NUMBERED_REF.findall(cell.source)]
 
 
 def check_lesson(
@@ -258,7 +211,7 @@ def check_lesson(
 
     # References: numbered 1..n, each a known key with a DOI, PMID or URL.
     refs_cell = lesson.section("References")
-    refs = references(lesson)
+    refs = lesson.reference_list()
     if refs_cell is None:
         bad(len(lesson.cells), 'add a "## References" section at the end')
     else:
@@ -289,9 +242,9 @@ def check_lesson(
             elif int(n) != numbers[key]:
                 bad(c.number, f'citation [{n}] for "{key}" should be [{numbers[key]}] to match the References list')
     if any(AID_CALL.search(c.source) for c in lesson.code()):
-        from .model.decision import load_decision_aid
+        from widgets.model.decision import load_decision_aid
 
-        aid, _problems = load_decision_aid()  # its own problems are reported by widgets.validate
+        aid, _problems = load_decision_aid()  # its own problems are reported by widgets.authoring.validate
         for key in aid.refs() if aid else ():
             cited.add(key)
             if key not in numbers:

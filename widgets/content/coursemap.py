@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import LESSONS, REFERENCES
-from .references import load_references, long_date
+from widgets.content.references import load_references, long_date
+from widgets.paths import LESSONS, REFERENCES
 
 LESSON_NAME = re.compile(r"^(\d\d)-([a-z0-9-]+)\.ipynb$")
 

@@ -12,13 +12,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import glossary, offlabel
-from . import lessons as contract
-from . import references as bibliography
-from .nbcheck import check_notebook
-from .paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
-from .readability import grade, plain_text
-from .validate import bank_problems as check_bank
+from widgets.authoring import contract
+from widgets.authoring.nbcheck import check_notebook
+from widgets.authoring.readability import grade, plain_text
+from widgets.authoring.validate import bank_problems as check_bank
+from widgets.content import glossary, offlabel
+from widgets.content import references as bibliography
+from widgets.paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
 
 CORE_LIMIT = 8.0
 SAFETY_LIMIT = 6.0
@@ -72,7 +72,7 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
         listed: list[str] = []
         try:
             doc = contract.read_lesson(path)
-            listed = [key for _, key, _ in contract.references(doc)]
+            listed = [key for _, key, _ in doc.reference_list()]
             cited.update(listed)
             core_txt, safety_txt = plain_text(contract.core_text(doc)), plain_text(contract.safety_text(doc))
             n, limit = contract.core_words(doc), contract.word_limit(doc)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import tornado.web
 
-from .model import grading
+from widgets.model import grading
 
 MAX_BODY = 16 * 1024  # bytes; a real request is a few hundred
 READ_LIMIT = 1024 * 1024

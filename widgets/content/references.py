@@ -1,9 +1,9 @@
-"""The course bibliography: read ``assets/references.yaml``, check each entry
-against the primary-source rules, and write each lesson's reference list.
+"""The course bibliography: read ``assets/references.yaml`` and check each entry
+against the primary-source rules.
 
 ``assets/references.yaml`` is the one home of every reference. A lesson's
 "## References" cell lists keys in order; its text is rendered from the YAML
-(``python -m widgets.references`` rewrites it), so the two never drift.
+(``make refs`` rewrites it, :mod:`widgets.authoring.references`), so the two never drift.
 
 Rules (see ``assets/sources.yaml`` for the hosts):
 - authors (or the issuing body), year, title and journal/publisher;
@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-from .model.bank import Problem, _Fields, _Reader
-from .paths import ASSETS, LESSONS, REFERENCES
+from widgets.model.bank import Problem, _Fields, _Reader
+from widgets.paths import ASSETS, REFERENCES
 
 SOURCES = ASSETS / "sources.yaml"
 
@@ -255,52 +254,3 @@ def validate_references(path: Path = REFERENCES, sources: Path = SOURCES) -> lis
         return problems + load_references(path, hosts)[1]
     except Exception as exc:  # a bug here must not hide the file's problems
         return [Problem(str(path), 1, f"could not check this file ({exc!r})")]
-
-
-# -- writing lessons' reference lists ---------------------------------------
-
-REF_LINE = re.compile(r'^(\s*)(\d+)\.\s+<a id="ref-([a-z0-9-]+)"></a>(.*)$', re.M)
-
-
-def render_list(source: str, entries: dict[str, Reference]) -> str:
-    """A References cell with each entry's text replaced by its rendering (unknown keys kept)."""
-    def sub(m: re.Match[str]) -> str:
-        ref = entries.get(m.group(3))
-        text = ref.markdown() if ref else m.group(4)
-        return f'{m.group(1)}{m.group(2)}. <a id="ref-{m.group(3)}"></a>{text}'
-    return REF_LINE.sub(sub, source)
-
-
-def write_lessons(paths: list[Path], entries: dict[str, Reference]) -> list[Path]:
-    """Rewrite the References cell of each lesson from the bibliography; return those changed."""
-    import nbformat
-
-    changed = []
-    for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        dirty = False
-        for cell in nb.cells:
-            if cell.cell_type == "markdown" and re.search(r"^##\s+References\s*$", cell.source, re.M):
-                new = render_list(cell.source, entries)
-                if new != cell.source:
-                    cell.source, dirty = new, True
-        if dirty:
-            nbformat.write(nb, path)
-            changed.append(path)
-    return changed
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m widgets.references [LESSON ...]``: rewrite reference lists from the YAML."""
-    args = sys.argv[1:] if argv is None else argv
-    entries, problems = load_references()
-    for p in problems:
-        print(p)
-    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
-    for path in write_lessons(paths, entries):
-        print(f"updated {path}")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,10 +1,10 @@
 """Serve the course: pages rendered once, no kernel per reader, no third-party hosts.
 
-``python -m widgets.serve`` is what ``make serve`` runs.  It is a plain
+``python -m widgets.server`` is what ``make serve`` runs.  It is a plain
 tornado server.  Each lesson page is rendered once per content version by
-:mod:`widgets.render` (with Voila's renderer and the course template) and
+:mod:`widgets.server.render` (with Voila's renderer and the course template) and
 served to every reader from memory; quiz answers are graded by
-:mod:`widgets.gradeapi`.  Learners never reach a kernel or any Jupyter API:
+:mod:`widgets.server.gradeapi`.  Learners never reach a kernel or any Jupyter API:
 the server has no such routes.  Identical instances can run side by side
 behind a load balancer with no sticky sessions (see the README, "Scaling
 out").
@@ -30,11 +30,11 @@ import tornado.httpserver
 import tornado.ioloop
 import tornado.web
 
-from . import coursemap, glossary
-from .gradeapi import GradeHandler, Proxies, RateLimit
-from .paths import ASSETS
-from .references import long_date
-from .render import Pages, RenderError, default_cache_dir, ensure_template_path
+from widgets.content import coursemap, glossary
+from widgets.content.references import long_date
+from widgets.paths import ASSETS
+from widgets.server.gradeapi import GradeHandler, Proxies, RateLimit
+from widgets.server.render import Pages, RenderError, default_cache_dir, ensure_template_path
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
 LESSON_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*\.ipynb"
@@ -310,7 +310,7 @@ def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tor
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     env = os.environ
-    p = argparse.ArgumentParser(prog="python -m widgets.serve", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m widgets.server", description=__doc__.split("\n")[0])
     p.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(env.get("PORT", "8866")))
     p.add_argument("--preview", action="store_true", default=env.get("COURSE_PREVIEW", "") == "1",

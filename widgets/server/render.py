@@ -34,14 +34,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Bank, load_bank
-from .paths import ASSETS, DATA, LESSONS, ROOT
+from widgets.model import Bank, load_bank
+from widgets.paths import ASSETS, DATA, LESSONS, ROOT
 
 log = logging.getLogger("course.render")
 _QUIET = logging.getLogger("course.render.contents")  # "notebook is not trusted": not a concern here
 _QUIET.setLevel(logging.ERROR)
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole widgets package
 TEMPLATE = "course"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".git", "node_modules"}
@@ -166,7 +166,7 @@ class RenderError(RuntimeError):
 def _voila_config():
     from traitlets.config import Config
 
-    from . import coursemap
+    from widgets.content import coursemap
 
     cfg = Config()
     vc = cfg.VoilaConfiguration
