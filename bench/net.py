@@ -17,6 +17,8 @@ from pathlib import Path
 
 import psutil
 
+from widgets.content.notebooks import lesson_paths
+
 
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 (never a fixed one: other servers may be running)."""
@@ -173,7 +175,7 @@ class CourseProcess:
             if state and answered is None:
                 answered = time.monotonic()
             if answered is not None and time.monotonic() - answered > 30:
-                lessons = sorted((self.snapshot or self.root).joinpath("lessons").glob("[0-9][0-9]-*.ipynb"))
+                lessons = lesson_paths((self.snapshot or self.root) / "lessons")
                 for lesson in lessons:
                     with contextlib.suppress(OSError):
                         get_bytes(f"{self.url}/voila/render/{lesson.name}", timeout=120)

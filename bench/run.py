@@ -53,6 +53,7 @@ import psutil
 from playwright.async_api import async_playwright
 
 from bench.net import CourseProcess, free_port, get_bytes, health, tree_cpu, tree_wait, wait_http
+from widgets.content.notebooks import lesson_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -121,7 +122,7 @@ SIZES = """() => {
 
 
 def lesson_files() -> list[Path]:
-    files = sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    files = lesson_paths(LESSONS)
     wanted = os.environ.get("BENCH_LESSONS", "")
     if wanted:  # e.g. BENCH_LESSONS=01,04
         keep = {w.strip() for w in wanted.split(",") if w.strip()}

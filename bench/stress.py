@@ -37,9 +37,10 @@ from tornado.httpclient import AsyncHTTPClient
 
 from bench.learner import Learner, reply_problem
 from bench.net import CourseProcess, health, tree_cpu
+from widgets.content.notebooks import lesson_paths
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))
+LESSONS = sorted(p.name for p in lesson_paths(ROOT / "lessons"))
 PAGE_P95_S = 1.0
 
 

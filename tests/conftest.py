@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.net import free_port, wait_http  # noqa: F401 - tests import them from here
+from widgets.content.notebooks import lesson_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 # Fixture notebooks are served to browser tests, not checked by nbval.
@@ -67,7 +68,7 @@ def browser():
 
 
 def lesson_files() -> list[Path]:
-    return sorted((ROOT / "lessons").glob("[0-9][0-9]-*.ipynb"))
+    return lesson_paths(ROOT / "lessons")
 
 
 def start_server(tmp_path_factory, lessons_dir: Path | None = None, port: int | None = None,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, lesson_files
-from widgets.content import offlabel, references
 from widgets.authoring.contract import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
 from widgets.authoring.readability import grade, plain_text
+from widgets.content import offlabel, references
 from widgets.content.glossary import load as glossary_load
 
 REFS = references.load_references()[0]

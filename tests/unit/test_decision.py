@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.content import offlabel
 from widgets.authoring.contract import check_lesson, read_lesson
+from widgets.content import offlabel
 from widgets.content.references import load_references
 from widgets.figures import options as view
 from widgets.model.decision import DECISION_AID, load_decision_aid, read_decision_aid

@@ -14,8 +14,8 @@ import pytest
 
 from widgets.authoring import references as writer
 from widgets.authoring import validate
-from widgets.content import offlabel, references
 from widgets.authoring.contract import check_lesson
+from widgets.content import offlabel, references
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = """\

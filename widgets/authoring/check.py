@@ -18,7 +18,8 @@ from widgets.authoring.readability import grade, plain_text
 from widgets.authoring.validate import bank_problems as check_bank
 from widgets.content import glossary, offlabel
 from widgets.content import references as bibliography
-from widgets.paths import GLOSSARY, LESSONS, QUIZZES, REFERENCES, ROOT
+from widgets.content.notebooks import lesson_paths
+from widgets.paths import GLOSSARY, QUIZZES, REFERENCES, ROOT
 
 CORE_LIMIT = 8.0
 SAFETY_LIMIT = 6.0
@@ -118,7 +119,7 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    paths = [Path(a) for a in args] or lesson_paths()
     rows, lines = check(paths, whole_course=not args)
     print(table(rows))
     print()

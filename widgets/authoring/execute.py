@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from widgets.paths import LESSONS
+from widgets.content.notebooks import lesson_paths
 
 
 def execute(path: Path, timeout: int = 120) -> None:
@@ -27,7 +27,7 @@ def execute(path: Path, timeout: int = 120) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    paths = [Path(a) for a in args] or lesson_paths()
     for p in paths:
         print(f"running {p} ...", flush=True)
         execute(p)

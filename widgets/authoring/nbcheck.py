@@ -7,12 +7,11 @@ catches a lesson saved from a messy JupyterLab session before commit.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from widgets.content.notebooks import lesson_paths, read_notebook
 from widgets.model import Problem
-from widgets.paths import LESSONS
 
 KERNEL = "python3"
 
@@ -20,27 +19,25 @@ KERNEL = "python3"
 def check_notebook(path: Path) -> list[Problem]:
     p = str(path)
     try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        nb = read_notebook(path)
     except (OSError, ValueError) as e:
         return [Problem(p, 1, f"the notebook cannot be read: {e}")]
     out: list[Problem] = []
-    meta = nb.get("metadata", {})
+    meta = nb.metadata
     kernel = (meta.get("kernelspec") or {}).get("name")
     if kernel != KERNEL:
         out.append(Problem(p, 1, f'kernel is "{kernel}"; lessons use "{KERNEL}" (Kernel > Change Kernel)'))
     if "widgets" in meta:
         out.append(Problem(p, 1, "saved widget state found: re-run with `python -m widgets.authoring.execute` (or untick Settings > Save Widget State Automatically)"))
     expected = 1
-    for i, cell in enumerate(nb.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        count = cell.get("execution_count")
+    for cell in nb.code():
+        i, count = cell.number, cell.execution_count
         if count is None:
             out.append(Problem(p, i, "code cell was never run: run the whole lesson with `python -m widgets.authoring.execute`"))
         elif count != expected:
             out.append(Problem(p, i, f"cells ran out of order (this one is [{count}], expected [{expected}]): restart the kernel and run all, or use `python -m widgets.authoring.execute`"))
         expected = (count or expected) + 1
-        for output in cell.get("outputs", []):
+        for output in cell.outputs:
             if output.get("output_type") == "error":
                 out.append(Problem(p, i, f'the cell raised {output.get("ename")}: fix it so the lesson runs cleanly'))
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
@@ -50,7 +47,7 @@ def check_notebook(path: Path) -> list[Problem]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args] or sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+    paths = [Path(a) for a in args] or lesson_paths()
     problems = [prob for path in paths for prob in check_notebook(path)]
     for prob in problems:
         print(prob)

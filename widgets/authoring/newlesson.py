@@ -15,13 +15,14 @@ from pathlib import Path
 
 import nbformat
 
+from widgets.content.notebooks import lesson_paths
 from widgets.paths import LESSONS, QUIZZES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def next_number(folder: Path) -> int:
-    nums = [int(p.name[:2]) for p in folder.glob("[0-9][0-9]-*.ipynb")]
+    nums = [int(p.name[:2]) for p in lesson_paths(folder)]
     return max(nums, default=-1) + 1
 
 
@@ -63,7 +64,7 @@ def create(slug: str, title: str, lessons: Path = LESSONS, quizzes: Path = QUIZZ
         raise ValueError(f'SLUG "{slug}" must be lower-case words joined by dashes, like sleep-and-ketamine')
     if not title.strip():
         raise ValueError('TITLE must not be empty, e.g. TITLE="Sleep and ketamine"')
-    if any(p.name[3:] == f"{slug}.ipynb" for p in lessons.glob("[0-9][0-9]-*.ipynb")):
+    if any(p.name[3:] == f"{slug}.ipynb" for p in lesson_paths(lessons)):
         raise ValueError(f'a lesson called "{slug}" already exists')
     full = f"{next_number(lessons):02d}-{slug}"
     nb_path, bank_path = lessons / f"{full}.ipynb", quizzes / f"{full}.yaml"

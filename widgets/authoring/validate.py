@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgets.content import offlabel, references
+from widgets.content.notebooks import LESSON_GLOB
 from widgets.model.bank import (
     REFERENCES_FILE,
     Problem,
@@ -112,7 +113,7 @@ def check_decision_aid(path: Path, context: Context) -> list[Problem]:
 OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml", "decision_aid.yaml")
 CHECKS: list[Check] = [
     Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank, exclude=OWN_FILES),
-    Check(noun="lesson", patterns=("[0-9][0-9]-*.ipynb",), default_dir="lessons", run=check_lesson_file),
+    Check(noun="lesson", patterns=(LESSON_GLOB,), default_dir="lessons", run=check_lesson_file),
     Check(noun="reference file", patterns=("references.yaml", "sources.yaml"), default_dir="assets", run=check_references),
     Check(noun="glossary file", patterns=("glossary.yaml",), default_dir="assets", run=check_glossary),
     Check(noun="decision aid file", patterns=("decision_aid.yaml",), default_dir="assets/data", run=check_decision_aid),

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from widgets.content.notebooks import lesson_paths as lesson_files
+from widgets.content.notebooks import read_notebook
 from widgets.content.references import load_references, long_date
 from widgets.paths import LESSONS, REFERENCES
 
@@ -128,7 +130,7 @@ def _read_lesson(path: Path) -> Lesson | None:
     if not m:
         return None
     try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        meta = read_notebook(path).metadata
     except (OSError, ValueError):
         meta = {}
     course = meta.get("course", {}) if isinstance(meta.get("course"), dict) else {}
@@ -150,7 +152,7 @@ _cache: tuple[tuple, list[Lesson]] | None = None
 
 def lesson_paths(folder: Path = LESSONS) -> list[Path]:
     """The lesson notebooks in a folder, in reading order (``NN-slug.ipynb``)."""
-    return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+    return lesson_files(folder)
 
 
 def lessons(folder: Path = LESSONS) -> list[Lesson]:
@@ -214,14 +216,12 @@ def contents(name: str, folder: Path = LESSONS) -> list[dict[str, str]]:
         stamp = path.stat().st_mtime_ns
         if path in _contents and _contents[path][0] == stamp:
             return _contents[path][1]
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        cells = read_notebook(path).markdown()
     except (OSError, ValueError):
         return []
     found = []
     for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = _DETAILS.sub("", "".join(cell.get("source", "")))
+        source = _DETAILS.sub("", cell.source)
         for heading in _H2.findall(source):
             if heading.lower() in NOT_IN_CONTENTS:
                 continue
@@ -250,11 +250,11 @@ def key_points(lesson: Lesson, folder: Path = LESSONS) -> list[str]:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     try:
-        cells = json.loads((folder / lesson.filename).read_text(encoding="utf-8")).get("cells", [])
+        cell = read_notebook(folder / lesson.filename).section("Key points")
     except (OSError, ValueError):
         return []
-    for cell in cells:
-        source = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+    if cell:
+        source = cell.source
         m = re.search(r"^##\s+Key points\s*$", source, re.M | re.I)
         if m:
             body = source[m.end():]
