@@ -14,11 +14,11 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from widgets.content.notebooks import lesson_paths
+from widgets.content.notebooks import lesson_paths, read_for_editing
 
 
 def execute(path: Path, timeout: int = 120) -> None:
-    nb = nbformat.read(path, as_version=4)
+    nb = read_for_editing(path)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from widgets.content.notebooks import lesson_paths
+from widgets.content.notebooks import lesson_paths, read_for_editing
 from widgets.content.references import Reference, load_references
 
 REF_LINE = re.compile(r'^(\s*)(\d+)\.\s+<a id="ref-([a-z0-9-]+)"></a>(.*)$', re.M)
@@ -31,7 +31,7 @@ def write_lessons(paths: list[Path], entries: dict[str, Reference]) -> list[Path
 
     changed = []
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_for_editing(path)
         dirty = False
         for cell in nb.cells:
             if cell.cell_type == "markdown" and re.search(r"^##\s+References\s*$", cell.source, re.M):

@@ -105,3 +105,11 @@ def read_notebook(path: Path) -> Notebook:
 
 def _text(source: Any) -> str:
     return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def read_for_editing(path: Path):
+    """The notebook as nbformat's editable node, for the tools that rewrite a lesson
+    (``make refs``, ``python -m widgets.authoring.execute``); save it with ``nbformat.write``."""
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
