@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
 STAMP  := $(VENV)/.installed-stamp
-NBVAL  := --nbval lessons --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL  := --nbval lessons
 
 .PHONY: install serve cluster test lab check refs preview new-lesson hooks bench stress audit lighthouse lock clean
 

@@ -133,7 +133,7 @@ def test_answers_are_never_stored_or_logged(course_server):
     c.post_raw(marker.encode())
     time.sleep(0.5)
     assert marker not in course_server.log_text()
-    from widgets.server.render import default_cache_dir
+    from widgets.server.pages import default_cache_dir
 
     for f in default_cache_dir().rglob("*"):
         if f.is_file():

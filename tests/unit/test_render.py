@@ -11,7 +11,8 @@ import shutil
 import pytest
 
 from tests.conftest import ROOT
-from widgets.server import render
+from widgets.server import contentversion, render
+from widgets.server.pages import Pages
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -41,9 +42,9 @@ def widget_state(html: bytes) -> dict:
 def test_content_version_follows_every_source_file(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.txt").write_text("one")
-    v = render.ContentVersion([tmp_path / "a"])
+    v = contentversion.ContentVersion([tmp_path / "a"])
     first = v.current()
-    assert first == render.ContentVersion([tmp_path / "a"]).current()  # the same files, the same version
+    assert first == contentversion.ContentVersion([tmp_path / "a"]).current()  # the same files, the same version
     (tmp_path / "a" / "x.txt").write_text("two")
     v._checked = 0  # skip the once-a-second wait
     assert v.current() != first
@@ -57,12 +58,12 @@ def test_content_version_follows_every_source_file(tmp_path):
 
 
 def test_the_package_source_and_assets_are_part_of_the_version(folder):
-    roots = render.source_roots(folder)
-    assert folder in roots and render.ASSETS in roots and render.PACKAGE in roots
+    roots = contentversion.source_roots(folder)
+    assert folder in roots and contentversion.ASSETS in roots and contentversion.PACKAGE in roots
 
 
 def test_a_page_is_rendered_with_its_widgets_state_and_its_bank(folder, tmp_path):
-    pages = render.Pages(folder=folder, cache_dir=tmp_path / "cache")
+    pages = Pages(folder=folder, cache_dir=tmp_path / "cache")
     page = run(pages.get("quiz-sampler.ipynb"))
     assert pages.renders == 1
     html = page.html
@@ -83,10 +84,10 @@ def test_a_page_is_rendered_with_its_widgets_state_and_its_bank(folder, tmp_path
 
 def test_pages_come_from_memory_then_from_disk_and_render_again_on_a_change(folder, tmp_path):
     cache = tmp_path / "cache"
-    pages = render.Pages(folder=folder, cache_dir=cache)
+    pages = Pages(folder=folder, cache_dir=cache)
     first = run(pages.get("quiz-sampler.ipynb"))
     assert run(pages.get("quiz-sampler.ipynb")) is first and pages.renders == 1
-    warm = render.Pages(folder=folder, cache_dir=cache)  # a restarted server, or a second instance
+    warm = Pages(folder=folder, cache_dir=cache)  # a restarted server, or a second instance
     again = run(warm.get("quiz-sampler.ipynb"))
     assert warm.renders == 0 and again.html == first.html and set(again.banks) == {"sampler"}
     bank = folder / "sampler.yaml"
@@ -102,7 +103,7 @@ def test_pages_come_from_memory_then_from_disk_and_render_again_on_a_change(fold
 
 
 def test_preview_renders_afresh_every_time(folder, tmp_path):
-    pages = render.Pages(folder=folder, cache_dir=tmp_path / "cache", preview=True)
+    pages = Pages(folder=folder, cache_dir=tmp_path / "cache", preview=True)
     run(pages.get("quiz-sampler.ipynb"))
     run(pages.get("quiz-sampler.ipynb"))
     assert pages.renders == 2
@@ -111,11 +112,11 @@ def test_preview_renders_afresh_every_time(folder, tmp_path):
 
 def test_a_corrupt_cache_entry_is_rendered_again(folder, tmp_path):
     cache = tmp_path / "cache"
-    pages = render.Pages(folder=folder, cache_dir=cache)
+    pages = Pages(folder=folder, cache_dir=cache)
     page = run(pages.get("quiz-sampler.ipynb"))
     meta = cache / page.version / "quiz-sampler.json"
     meta.write_text("{not json", encoding="utf-8")
-    fresh = render.Pages(folder=folder, cache_dir=cache)
+    fresh = Pages(folder=folder, cache_dir=cache)
     run(fresh.get("quiz-sampler.ipynb"))
     assert fresh.renders == 1
 
@@ -124,6 +125,6 @@ def test_a_lesson_that_cannot_run_names_itself(tmp_path):
     lessons = tmp_path / "lessons"
     lessons.mkdir()
     (lessons / "bad.ipynb").write_text("{ this is not a notebook", encoding="utf-8")
-    pages = render.Pages(folder=lessons, cache_dir=tmp_path / "cache")
+    pages = Pages(folder=lessons, cache_dir=tmp_path / "cache")
     with pytest.raises(render.RenderError, match="bad.ipynb"):
         run(pages.get("bad.ipynb"))

@@ -4,6 +4,7 @@ import socket
 
 import tornado.web
 
+from widgets.server import app as course_app
 from widgets.server import serve
 
 
@@ -23,21 +24,21 @@ def routes(app: tornado.web.Application) -> list[str]:
 
 
 def test_app_has_no_jupyter_routes_and_checks_xsrf(tmp_path):
-    app, pages = serve.build_app(serve._parse(["--port", "9999", "--cache-dir", str(tmp_path)]))
+    app, pages = course_app.build_app(serve._parse(["--port", "9999", "--cache-dir", str(tmp_path)]))
     found = routes(app)
     assert any("course/api/grade" in r for r in found)
     assert any("healthz" in r for r in found)
     for jupyter in ("api/kernels", "api/sessions", "api/contents", "voila/api", "lab", "tree", "files"):
         assert not [r for r in found if jupyter in r], (jupyter, found)
     assert app.settings["xsrf_cookies"] is True
-    assert serve.SecurityHeaders in app.transforms
+    assert course_app.SecurityHeaders in app.transforms
     assert pages.cache_dir == tmp_path and pages.preview is False
 
 
 def test_preview_and_limits_come_from_the_command_line(tmp_path):
     args = serve._parse(["--preview", "--grade-rate", "5", "--grade-burst", "10",
                          "--trusted-proxies", "10.0.0.1, 10.0.0.2", "--cache-dir", str(tmp_path)])
-    app, pages = serve.build_app(args)
+    app, pages = course_app.build_app(args)
     assert pages.preview is True
     grade = next(r for r in app.wildcard_router.rules if "grade" in r.matcher.regex.pattern)
     assert grade.target_kwargs["limit"].rate == 5 and grade.target_kwargs["limit"].burst == 10

@@ -91,7 +91,7 @@ def test_no_arguments_checks_the_quiz_folder(
 
 def test_no_quiz_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert validate.main([], root=tmp_path) == 0
-    assert capsys.readouterr().out == "0 banks, 0 lessons, 0 reference files, 0 glossary files, 0 decision aid files OK\n"
+    assert capsys.readouterr().out == "0 banks, 0 lessons, 0 reference files, 0 glossary files, 0 decision aid files, 0 care-team questions files OK\n"
 
 
 def test_unknown_reference(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,7 +126,7 @@ def test_file_of_the_wrong_kind(root: Path, capsys: pytest.CaptureFixture[str]) 
     other.write_text("hello", encoding="utf-8")
     assert validate.main([str(other)], root=root) == 1
     assert capsys.readouterr().out == (
-        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb or references.yaml or sources.yaml or glossary.yaml or decision_aid.yaml)\n"
+        f"{other}:1: not a file this tool checks (expected *.yaml or *.yml or [0-9][0-9]-*.ipynb or references.yaml or sources.yaml or glossary.yaml or decision_aid.yaml or care_team_questions.yaml)\n"
     )
 
 

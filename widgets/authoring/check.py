@@ -16,7 +16,7 @@ from widgets.authoring import contract
 from widgets.authoring.nbcheck import check_notebook
 from widgets.authoring.readability import grade, plain_text
 from widgets.authoring.validate import bank_problems as check_bank
-from widgets.content import glossary, offlabel
+from widgets.content import glossary
 from widgets.content import references as bibliography
 from widgets.content.notebooks import lesson_paths
 from widgets.paths import GLOSSARY, QUIZZES, REFERENCES, ROOT
@@ -99,7 +99,7 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
         lines += found
     lines += [_relabel(p, REFERENCES) for p in ref_problems if whole_course or _key(p) in cited or not _key(p)]
     if whole_course and GLOSSARY.exists():
-        lines += [_relabel(p, GLOSSARY) for p in offlabel.glossary_problems(GLOSSARY)]
+        lines += [_relabel(p, GLOSSARY) for p in glossary.validate(GLOSSARY)]
     return rows, lines
 
 

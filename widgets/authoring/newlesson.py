@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from widgets.authoring.schema import SCHEMA_LINE
 from widgets.content.notebooks import lesson_paths
 from widgets.paths import LESSONS, QUIZZES
 
@@ -70,7 +71,7 @@ def create(slug: str, title: str, lessons: Path = LESSONS, quizzes: Path = QUIZZ
     nb_path, bank_path = lessons / f"{full}.ipynb", quizzes / f"{full}.yaml"
     nbformat.write(build(title.strip(), full, today or dt.date.today()), nb_path)
     bank_path.write_text(
-        f"# Questions for the lesson {full}. See docs/quiz-banks.md for every question type.\n"
+        f"{SCHEMA_LINE}\n# Questions for the lesson {full}. See docs/quiz-banks.md for every question type.\n"
         f"lesson: {full}\ntitle: Check your understanding\nquestions: []\n",
         encoding="utf-8",
     )

@@ -2,6 +2,9 @@
 
 textstat 0.7.13 fetches NLTK's cmudict for English syllables at run time,
 which fails without a network; we make it use its Pyphen path instead.
+The patch takes its target from :func:`widgets.compat.patch`, so a textstat
+that has moved or renamed it is an error naming the pinned version, never a
+patch that silently stops working.
 """
 
 from __future__ import annotations
@@ -10,16 +13,23 @@ import html
 import re
 from dataclasses import dataclass
 
+from widgets import compat
+
 _PATCHED = False
+
+
+def _no_cmudict(lang: str) -> None:
+    """Pyphen only: offline and repeatable."""
+    return None
 
 
 def _textstat():
     global _PATCHED
     import textstat
-    import textstat.backend.counts._count_syllables as cs
 
     if not _PATCHED:
-        cs.get_cmudict = lambda lang: None  # Pyphen only: offline and repeatable
+        compat.resolve("textstat.fallback")  # with no dictionary, textstat still counts with Pyphen
+        compat.patch("textstat.get_cmudict", _no_cmudict)
         _PATCHED = True
     return textstat
 

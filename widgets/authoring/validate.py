@@ -5,8 +5,8 @@
 Each PATH is a file or a folder (every matching file inside is checked).
 With no PATH, every default place is checked: quiz banks in ``assets/quizzes``,
 lessons in ``lessons``, and ``assets/references.yaml`` (with the host lists in
-``assets/sources.yaml``), ``assets/glossary.yaml`` and Lesson 6's option grid,
-``assets/data/decision_aid.yaml``.
+``assets/sources.yaml``), ``assets/glossary.yaml``, and Lesson 6's option grid,
+``assets/data/decision_aid.yaml``, and care-team questions, ``assets/data/care_team_questions.yaml``.
 Prints one ``path:line: message`` line per problem and exits 1, or prints a
 short summary and exits 0.  It never shows a traceback: its readers are
 clinicians editing YAML, not programmers.
@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from widgets.content import offlabel, references
+from widgets.content import careteam, glossary, offlabel, references
 from widgets.content.notebooks import LESSON_GLOB
 from widgets.model.bank import (
     REFERENCES_FILE,
@@ -87,17 +87,22 @@ def _sources_beside(path: Path) -> Path:
 
 
 def check_glossary(path: Path, context: Context) -> list[Problem]:
-    return offlabel.glossary_problems(path)
+    """Check the glossary's entries, and that each speaks of racemic ketamine only with "off-label"."""
+    return glossary.validate(path)
+
+
+def check_care_team(path: Path, context: Context) -> list[Problem]:
+    """Check lesson 6's suggested questions for the care team."""
+    return careteam.read_groups(path)[1]
 
 
 def check_lesson_file(path: Path, context: Context) -> list[Problem]:
     """Check one lesson notebook against the lesson contract (numbers are cell numbers)."""
     from widgets.authoring.contract import check_lesson
-    from widgets.content.glossary import load
 
     gloss = context.root / "assets" / "glossary.yaml"
     try:
-        slugs = {t.slug for t in load(gloss)} if gloss.is_file() else None
+        slugs = {t.slug for t in glossary.load(gloss)} if gloss.is_file() else None
     except Exception:  # the glossary check reports what is wrong with it
         slugs = None
     return check_lesson(path, context.known_refs, quizzes=context.root / "assets" / "quizzes", glossary_slugs=slugs)
@@ -110,13 +115,15 @@ def check_decision_aid(path: Path, context: Context) -> list[Problem]:
     return load_decision_aid(path, context.known_refs)[1]
 
 
-OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml", "decision_aid.yaml")
+OWN_FILES = ("references.yaml", "sources.yaml", "glossary.yaml", "decision_aid.yaml", "care_team_questions.yaml")
 CHECKS: list[Check] = [
     Check(noun="bank", patterns=("*.yaml", "*.yml"), default_dir="assets/quizzes", run=check_bank, exclude=OWN_FILES),
     Check(noun="lesson", patterns=(LESSON_GLOB,), default_dir="lessons", run=check_lesson_file),
     Check(noun="reference file", patterns=("references.yaml", "sources.yaml"), default_dir="assets", run=check_references),
     Check(noun="glossary file", patterns=("glossary.yaml",), default_dir="assets", run=check_glossary),
     Check(noun="decision aid file", patterns=("decision_aid.yaml",), default_dir="assets/data", run=check_decision_aid),
+    Check(noun="care-team questions file", patterns=("care_team_questions.yaml",), default_dir="assets/data",
+          run=check_care_team),
 ]
 
 

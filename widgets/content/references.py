@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from widgets.model.bank import Problem, _Fields, _Reader
 from widgets.paths import ASSETS, REFERENCES
+
+from .yamlfile import Fields, Problem, Reader
 
 SOURCES = ASSETS / "sources.yaml"
 
@@ -129,7 +130,7 @@ def long_date(iso: str) -> str:
 
 def load_hosts(path: Path = SOURCES) -> tuple[Hosts, list[Problem]]:
     """The official and secondary host lists; problems if the file is malformed."""
-    reader = _Reader(path, None)
+    reader = Reader(path)
     root = reader.compose()
     tables: dict[str, dict[str, str]] = {"official": {}, "secondary": {}}
     if root is None:
@@ -164,7 +165,7 @@ def load_references(path: Path = REFERENCES, hosts: Hosts | None = None) -> tupl
     host_problems: list[Problem] = []
     if hosts is None:
         hosts, host_problems = load_hosts()
-    reader = _Reader(path, None)
+    reader = Reader(path)
     root = reader.compose()
     entries: dict[str, Reference] = {}
     if root is None:
@@ -189,9 +190,9 @@ def load_references(path: Path = REFERENCES, hosts: Hosts | None = None) -> tupl
     return entries, host_problems + reader.problems
 
 
-def _entry(reader: _Reader, key: str, node: yaml.MappingNode, hosts: Hosts) -> Reference | None:
+def _entry(reader: Reader, key: str, node: yaml.MappingNode, hosts: Hosts) -> Reference | None:
     where = f'reference "{key}"'
-    f: _Fields = reader.fields(node, FIELDS, where)
+    f: Fields = reader.fields(node, FIELDS, where)
 
     def value(name: str) -> str:
         v = f.get(name)

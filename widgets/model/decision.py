@@ -16,9 +16,8 @@ from pathlib import Path
 import yaml
 
 from widgets.content import offlabel
+from widgets.content.yamlfile import Fields, Problem, Reader, line
 from widgets.paths import DATA
-
-from .bank import Problem, _Fields, _line, _Reader
 
 DECISION_AID = DATA / "decision_aid.yaml"
 CELL_MAX_WORDS = 60
@@ -37,7 +36,7 @@ class GridCell:
 @dataclass(frozen=True)
 class Row:
     id: str
-    question: str
+    question: str  # as people ask it
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Option:
 class Factor:
     id: str
     text: str
-    row: str
+    row: str  # the id of the grid row this factor is about
 
 
 @dataclass(frozen=True)
@@ -91,51 +90,39 @@ class DecisionAid:
         return dict(self.caps)[name]
 
 
-class _AidReader(_Reader):
+class _AidReader(Reader):
     """Reads decision_aid.yaml, collecting every problem rather than stopping at the first."""
 
     def read_aid(self) -> tuple[DecisionAid | None, list[Problem]]:
-        root = self.compose()
-        aid = None
-        if root is not None:
-            aid = self._aid(root)
-        elif not self.problems:
-            self.problem(1, 'the file is empty — it needs "decision:", "rows:", "options:", "factors:" and "sure:"')
-        self.problems.sort(key=lambda p: p.line)
-        return (None if self.problems else aid), self.problems
+        return self.read(self._aid, 'the file is empty — it needs "decision:", "rows:", "options:", "factors:" and "sure:"')
 
     # -- helpers -------------------------------------------------------------
 
-    def _ids(self, nodes: list[yaml.Node], what: str) -> list[tuple[_Fields, str] | None]:
-        """Each item of a list as (fields, id); ids must be unique short words."""
-        out: list[tuple[_Fields, str] | None] = []
+    def _ids(self, nodes: list[yaml.Node], what: str, allowed: tuple[str, ...], named: str = ""):
+        """Each usable entry of a list as (fields, id, prefix); ids must be unique short words.
+
+        Messages name an entry ``f"{named} {id}"`` when ``named`` is given, else by position.
+        """
         seen: dict[str, int] = {}
         for i, node in enumerate(nodes, start=1):
             m = self.mapping(node, f"{what} {i}", "each entry")
             if m is None:
-                out.append(None)
                 continue
             f = self.fields(m, None, f"{what} {i}")
             ident = self.text(f, "id", f"{what} {i}", "give it a short id like benefit")
             if ident is None:
-                out.append(None)
                 continue
             if not ID.match(ident):
                 self.problem(f.get("id"), f'id "{ident}" must be lower-case letters, digits and dashes', f"{what} {i}")
             if ident in seen:
                 self.problem(f.get("id"), f'id "{ident}" is used twice (first on line {seen[ident]})', f"{what} {i}")
-            seen[ident] = _line(f.get("id"))
-            out.append((f, ident))
-        return out
+            seen[ident] = line(f.get("id"))
+            prefix = f"{named} {ident}" if named else f"{what} {i}"
+            self.only(f, allowed, prefix)
+            yield f, ident, prefix
 
-    def _known(self, f: _Fields, allowed: Collection[str], prefix: str) -> None:
-        for name, key in f.keys.items():
-            if name not in allowed:
-                self.problem(key, self._unknown(f, name, allowed), prefix)
-
-    def _ref_list(self, f: _Fields, prefix: str) -> tuple[str, ...]:
-        refs = self._refs(f, prefix)
-        return refs or ()
+    def _ref_list(self, f: Fields, prefix: str) -> tuple[str, ...]:
+        return self.refs(f, prefix) or ()
 
     # -- the file ------------------------------------------------------------
 
@@ -156,30 +143,21 @@ class _AidReader(_Reader):
             return None
         return DecisionAid(decision, tuple(rows), tuple(options), tuple(factors), ratings, sure, sure_refs, caps)
 
-    def _rows(self, f: _Fields) -> list[Row]:
+    def _rows(self, f: Fields) -> list[Row]:
         nodes = self.sequence(f, "rows", "", "list the grid's questions, each with id: and question:") or []
         rows = []
-        for i, item in enumerate(self._ids(nodes, "rows:"), start=1):
-            if item is None:
-                continue
-            rf, ident = item
-            self._known(rf, ("id", "question"), f"rows: {i}")
-            q = self.text(rf, "question", f"rows: {i}", "write the question people ask")
+        for rf, ident, prefix in self._ids(nodes, "rows:", ("id", "question")):
+            q = self.text(rf, "question", prefix, "write the question people ask")
             if q:
                 rows.append(Row(ident, q))
         if nodes and len(rows) < 2:
             self.problem(f.get("rows"), "the grid needs at least 2 rows")
         return rows
 
-    def _options(self, f: _Fields, row_ids: list[str]) -> list[Option]:
+    def _options(self, f: Fields, row_ids: list[str]) -> list[Option]:
         nodes = self.sequence(f, "options", "", "list every reasonable option, each with id:, name:, kind: and cells:") or []
         options = []
-        for item in self._ids(nodes, "options:"):
-            if item is None:
-                continue
-            of, ident = item
-            prefix = f"option {ident}"
-            self._known(of, ("id", "name", "kind", "cells"), prefix)
+        for of, ident, prefix in self._ids(nodes, "options:", ("id", "name", "kind", "cells"), "option"):
             name = self.text(of, "name", prefix, "name the option in plain words")
             kind = self.text(of, "kind", prefix, "say in a few words what it is")
             cells_node = of.get("cells")
@@ -227,15 +205,10 @@ class _AidReader(_Reader):
             self.problem(where, offlabel.message(phrase), prefix)
         return GridCell(text, refs)
 
-    def _factors(self, f: _Fields, row_ids: list[str]) -> list[Factor]:
+    def _factors(self, f: Fields, row_ids: list[str]) -> list[Factor]:
         nodes = self.sequence(f, "factors", "", "list what may matter to a learner, each with id:, text: and row:") or []
         out = []
-        for item in self._ids(nodes, "factors:"):
-            if item is None:
-                continue
-            ff, ident = item
-            prefix = f"factor {ident}"
-            self._known(ff, ("id", "text", "row"), prefix)
+        for ff, ident, prefix in self._ids(nodes, "factors:", ("id", "text", "row"), "factor"):
             text = self.text(ff, "text", prefix, "say what may matter, e.g. Getting better quickly")
             row = self.text(ff, "row", prefix, "name the grid row this factor is about")
             if row and row not in row_ids:
@@ -244,14 +217,14 @@ class _AidReader(_Reader):
                 out.append(Factor(ident, text, row))
         return out
 
-    def _ratings(self, f: _Fields) -> tuple[str, ...]:
+    def _ratings(self, f: Fields) -> tuple[str, ...]:
         nodes = self.sequence(f, "ratings", "", "give the 3 answers, least to most, e.g. [Not much, Some, A lot]") or []
         words = [w for n in nodes if (w := self.text_value(n, "a rating", "ratings", "remove the empty entry"))]
         if nodes and len(nodes) != 3:
             self.problem(f.get("ratings"), f"give exactly 3 ratings, least to most; there are {len(nodes)}")
         return tuple(words)
 
-    def _sure(self, f: _Fields) -> tuple[tuple[SureItem, ...], tuple[str, ...]]:
+    def _sure(self, f: Fields) -> tuple[tuple[SureItem, ...], tuple[str, ...]]:
         node = f.get("sure")
         if node is None:
             if f.missing("sure"):
@@ -266,12 +239,7 @@ class _AidReader(_Reader):
             self.problem(m, "cite the SURE test's source: refs: [legare2010sure]", "sure")
         nodes = self.sequence(sf, "items", "sure", "list its 4 items with id:, letter:, name:, text: and short:") or []
         items = []
-        for item in self._ids(nodes, "sure item"):
-            if item is None:
-                continue
-            itf, ident = item
-            prefix = f"sure item {ident}"
-            self._known(itf, ("id", "letter", "name", "text", "short"), prefix)
+        for itf, ident, prefix in self._ids(nodes, "sure item", ("id", "letter", "name", "text", "short"), "sure item"):
             values = [self.text(itf, k, prefix, f"give the item's {k}") for k in ("letter", "name", "text", "short")]
             if all(values):
                 items.append(SureItem(ident, *values))
@@ -279,7 +247,7 @@ class _AidReader(_Reader):
             self.problem(sf.get("items"), f"the SURE test has 4 items; there are {len(nodes)}", "sure")
         return tuple(items), refs
 
-    def _caps(self, f: _Fields) -> tuple[tuple[str, int], ...]:
+    def _caps(self, f: Fields) -> tuple[tuple[str, int], ...]:
         node = f.get("caps")
         if node is None:
             if f.missing("caps"):

@@ -4,11 +4,8 @@ The same function answers the page whether the quiz runs in JupyterLab (a
 widget message to the kernel) or in the course server (an HTTP request).
 A request is untrusted: anything malformed gets a plain reply with a
 ``kind`` of "error" or "invalid", never a traceback.  Nothing a learner
-answers is stored or logged here.
-
-Request: ``{"request": int, "action": "check" | "show", "qid": str, "answer": ...}``.
-Reply: ``{"request", "qid", "kind": "check" | "show" | "error" | "invalid",
-"feedback": {...}, "model_answer"?, "message"?}``.
+answers is stored or logged here.  The shapes of the request and the reply
+are in :mod:`widgets.model.messages`.
 """
 
 from __future__ import annotations
@@ -17,36 +14,18 @@ import json
 from typing import Any
 
 from .bank import Bank
-from .questions import (
-    AnswerError,
-    Feedback,
-    MultiSelect,
-    Order,
-    SingleChoice,
-    TeachBack,
-    TrueFalse,
-    display_order,
-    grade,
-    show_answer,
-)
+from .feedback import AnswerError, Feedback
+from .messages import read_request, request_id
+from .qtypes import type_of
+from .qtypes.base import Question
 
 MAX_MESSAGE_CHARS = 10_000  # a real answer is a few dozen characters
 NOT_UNDERSTOOD = "The request was not understood."
 
 
-def public_question(q) -> dict[str, Any]:
+def public_question(q: Question) -> dict[str, Any]:
     """What the page needs to show a question; never which answer is right."""
-    base = {"id": q.id, "type": q.kind, "prompt": q.prompt}
-    if isinstance(q, (SingleChoice, MultiSelect)):
-        base["options"] = [o.text for o in q.options]
-    elif isinstance(q, TrueFalse):
-        base["options"] = ["True", "False"]
-    elif isinstance(q, Order):
-        order = display_order(q)
-        base["items"] = [{"index": i, "text": q.items[i].text} for i in order]
-    elif isinstance(q, TeachBack):
-        base["key_points"] = list(q.key_points)
-    return base
+    return {"id": q.id, "type": q.kind, "prompt": q.prompt, **type_of(q).public(q)}
 
 
 def feedback_dict(fb: Feedback) -> dict[str, Any]:
@@ -61,11 +40,7 @@ def feedback_dict(fb: Feedback) -> dict[str, Any]:
 
 def error(message: str = NOT_UNDERSTOOD, request: Any = None) -> dict[str, Any]:
     """A plain reply for a request that could not be graded."""
-    return {"request": request if _is_id(request) else None, "kind": "error", "message": message}
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return {"request": request_id({"request": request}), "kind": "error", "message": message}
 
 
 def too_large(content: Any) -> bool:
@@ -80,13 +55,12 @@ def handle(bank: Bank, content: Any) -> dict[str, Any]:
     """Grade one request for ``bank``; always returns a reply, never raises."""
     if not isinstance(content, dict):
         return error()
-    request_id = content.get("request")
-    reply: dict[str, Any] = {"request": request_id if _is_id(request_id) else None}
+    reply: dict[str, Any] = {"request": request_id(content)}
     if too_large(content):
         return {**reply, "kind": "invalid", "message": "That answer is too long to check."}
-    action, qid = content.get("action"), content.get("qid")
+    qid, action = read_request(content)
     question = None
-    if isinstance(qid, str):
+    if qid is not None:
         try:
             question = bank.question(qid)
         except (KeyError, LookupError):
@@ -94,18 +68,16 @@ def handle(bank: Bank, content: Any) -> dict[str, Any]:
     if question is None:
         return {**reply, "kind": "error", "message": "That question is not in this quiz."}
     reply["qid"] = qid
+    qtype = type_of(question)
     try:
         if action == "check":
-            fb = grade(question, content.get("answer"))
+            fb = qtype.grade(question, content.get("answer"))
         elif action == "show":
-            fb = show_answer(question)
+            fb = qtype.show(question)
         else:
             return {**reply, "kind": "error", "message": NOT_UNDERSTOOD}
     except AnswerError as e:
         return {**reply, "kind": "invalid", "message": str(e)}
     except Exception:  # noqa: BLE001 - a learner must never see a traceback
         return {**reply, "kind": "error", "message": "Sorry, that answer could not be checked."}
-    out = {**reply, "kind": action, "feedback": feedback_dict(fb)}
-    if isinstance(question, TeachBack):
-        out["model_answer"] = question.model_answer
-    return out
+    return {**reply, "kind": action, "feedback": feedback_dict(fb), **qtype.reply(question)}

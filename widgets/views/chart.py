@@ -50,15 +50,8 @@ def chart(
         raise ValueError(f"chart {title!r} has no data table; every chart needs one")
     cols = list(columns or table[0].keys())
     rows = [[_cell(row.get(c, "")) for c in cols] for row in table]
-    return Chart(
-        figure_json=fig.to_json(),
-        title=title,
-        description=description,
-        columns=cols,
-        rows=rows,
-        source=source,
-        toggle_label=toggle_label,
-    )
+    return Chart(figure_json=fig.to_json(), title=title, description=description, columns=cols, rows=rows,
+                 source=source, toggle_label=toggle_label)
 
 
 def _cell(value):

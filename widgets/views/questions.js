@@ -1,29 +1,12 @@
-// Questions-for-my-care-team builder. Choices live only in this browser.
-const STORE_KEY = "ketamine-course:v1";
-
-function load() {
-  try { return JSON.parse(localStorage.getItem(STORE_KEY) || "{}") || {}; } catch (e) { return {}; }
-}
-function store(fn) {
-  const s = load();
-  s.careQuestions = s.careQuestions || { ticked: [], own: [] };
-  fn(s.careQuestions);
-  try { localStorage.setItem(STORE_KEY, JSON.stringify(s)); } catch (e) { /* private mode: keep in page */ }
-  return s.careQuestions;
-}
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
-  for (const c of children) node.append(c);
-  return node;
-}
+// Questions-for-my-care-team builder. Choices live only in this browser
+// (courseStorage, from storage.js); el() comes from dom.js (see _base.py).
 let counter = 0;
 
 function render({ model, el: host }) {
   const id = `course-qb-${++counter}`;
   const groups = model.get("groups");
   const textOf = new Map(groups.flatMap((g) => g.questions.map((q) => [q.id, q.text])));
-  let state = store(() => {});
+  let state = courseStorage.careQuestions();
 
   const section = el("section", { class: "course-qb cq", "aria-labelledby": `${id}-t`, "data-ready": "false" });
   section.append(el("h3", { id: `${id}-t` }, "Build your list"),
@@ -35,7 +18,7 @@ function render({ model, el: host }) {
       const box = el("input", { type: "checkbox", id: `${id}-${q.id}`, value: q.id });
       box.checked = state.ticked.includes(q.id);
       box.addEventListener("change", () => {
-        state = store((cq) => {
+        state = courseStorage.changeCareQuestions((cq) => {
           cq.ticked = cq.ticked.filter((x) => x !== q.id);
           if (box.checked) cq.ticked.push(q.id);
         });
@@ -57,7 +40,7 @@ function render({ model, el: host }) {
   function addOwn() {
     const text = input.value.trim();
     if (!text) { status.textContent = "Type a question first, then press “Add my question”."; return; }
-    state = store((cq) => { cq.own.push(text.slice(0, 300)); });
+    state = courseStorage.changeCareQuestions((cq) => { cq.own.push(text.slice(0, 300)); });
     input.value = "";
     status.textContent = `Added: ${text}`;
     drawOwn(); drawHandout(); input.focus();
@@ -70,7 +53,7 @@ function render({ model, el: host }) {
     state.own.forEach((text, i) => {
       const remove = el("button", { type: "button", class: "cq-move", "aria-label": `Remove “${text}”` }, "Remove");
       remove.addEventListener("click", () => {
-        state = store((cq) => { cq.own.splice(i, 1); });
+        state = courseStorage.changeCareQuestions((cq) => { cq.own.splice(i, 1); });
         status.textContent = `Removed: ${text}`;
         drawOwn(); drawHandout();
         (ownList.querySelector("button") || input).focus();

@@ -1,40 +1,14 @@
 // Quiz view: semantic, keyboard-first controls over the kernel's grader.
-// Answers and progress are kept only in this browser (localStorage).
+// Answers and progress are kept only in this browser (courseStorage, from
+// storage.js); el() comes from dom.js.  _base.py puts both in front of this file.
 
-const STORE_KEY = "ketamine-course:v1";
 const REPLY_TIMEOUT_MS = 10000;
 const STATUS_WORDS = { right: "✔ Right", wrong: "✘ Not right", missed: "Missed", neutral: "" };
 let uid = 0;
+const saved = (lesson, qid) => courseStorage.answer(lesson, qid);
+const save = (lesson, qid, entry) => courseStorage.saveAnswer(lesson, qid, entry);
 
-function loadStore() {
-  try { return JSON.parse(localStorage.getItem(STORE_KEY) || "{}") || {}; } catch (e) { return {}; }
-}
-function saved(lesson, qid) {
-  const s = loadStore();
-  return ((s.lessons || {})[lesson] || {})[qid] || null;
-}
-function save(lesson, qid, entry) {
-  const s = loadStore();
-  s.lessons = s.lessons || {};
-  const l = (s.lessons[lesson] = s.lessons[lesson] || {});
-  l[qid] = entry;
-  l._visited = true;
-  try { localStorage.setItem(STORE_KEY, JSON.stringify(s)); return true; } catch (e) { return false; }
-}
-function lessonEntries(lesson) {
-  const l = ((loadStore().lessons || {})[lesson]) || {};
-  return Object.keys(l).filter((k) => !k.startsWith("_")).map((k) => l[k]);
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
+const h = el;  // from dom.js
 
 function feedbackNodes(fb, extra) {
   const nodes = [];

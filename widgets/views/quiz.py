@@ -20,13 +20,11 @@ from IPython.display import HTML, display
 from widgets.model import Bank, BankError, grading, load_bank, load_reference_keys
 from widgets.paths import QUIZZES, REFERENCES, ROOT
 
-from ._base import CourseWidget
-
-HERE = Path(__file__).parent
+from ._base import CourseWidget, esm
 
 
 class Quiz(CourseWidget):
-    _esm = HERE / "quiz.js"
+    _esm = esm("storage.js", "dom.js", "quiz.js")
 
     lesson = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("Check your understanding").tag(sync=True)

@@ -1,12 +1,6 @@
 // Step-by-step explorer: Previous/Next buttons, a live caption, and the full
 // sequence as an ordered list for anyone who prefers to read it all at once.
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
-  for (const c of children) node.append(c);
-  return node;
-}
+// el() comes from dom.js (see _base.py).
 
 let counter = 0;
 

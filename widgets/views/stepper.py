@@ -8,17 +8,13 @@ pointer.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import traitlets
 
-from ._base import CourseWidget
-
-HERE = Path(__file__).parent
+from ._base import CourseWidget, esm
 
 
 class Stepper(CourseWidget):
-    _esm = HERE / "stepper.js"
+    _esm = esm("dom.js", "stepper.js")
 
     title = traitlets.Unicode("").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)

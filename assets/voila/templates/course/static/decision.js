@@ -1,13 +1,14 @@
 // Lesson 6's option grid and decision aid, entirely in this browser.
 //
 // The server sends plain HTML (widgets/figures/options.py); this script adds
-// the "one question at a time" view, keeps every answer in localStorage
-// (nothing is sent anywhere, and no kernel is needed), marks the grid rows
-// the learner cares about, and fills in the one-page summary.  Printing uses
+// the "one question at a time" view, keeps every answer in this browser
+// (courseStorage, from storage.js: nothing is sent anywhere, and no kernel is
+// needed), marks the grid rows the learner cares about, and fills in the
+// one-page summary.  Printing uses
 // the page's print-one-card mechanism (data-print-card in page.js).
 (function () {
   "use strict";
-  var KEY = "ketamine-course:v1";
+  var store = courseStorage;  // storage.js
   // Longest medicine entry, and longest question shown on the summary, so a full summary stays one page.
   var MEDICINE_MAX = 80, QUESTION_MAX = 140;
   function shorten(t, n) { return t.length <= n ? t : t.slice(0, n - 1).replace(/\s+\S*$/, "") + "…"; }
@@ -15,30 +16,9 @@
   var parts = document.querySelectorAll("[data-course-aid]");
   if (!grid && !parts.length) return;
 
-  function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
-  }
-  // The learner's answers: {values: {factor: 0-2}, sure: {item: "yes"|"no"},
-  // considering: [option], leaning: option|"unsure", medicines: [text], row: row}.
-  function state() {
-    var d = load().decision;
-    d = d && typeof d === "object" ? d : {};
-    return {
-      values: d.values && typeof d.values === "object" ? d.values : {},
-      sure: d.sure && typeof d.sure === "object" ? d.sure : {},
-      considering: Array.isArray(d.considering) ? d.considering.filter(isText) : [],
-      leaning: isText(d.leaning) ? d.leaning : "",
-      medicines: Array.isArray(d.medicines) ? d.medicines.filter(isText) : [],
-      row: isText(d.row) ? d.row : ""
-    };
-  }
-  function isText(x) { return typeof x === "string" && x.length > 0; }
-  function save(change) {
-    var s = load(), d = state();
-    change(d);
-    s.decision = d;
-    try { localStorage.setItem(KEY, JSON.stringify(s)); return true; } catch (e) { return false; }
-  }
+  // The learner's answers, in the layout storage.js describes.
+  function state() { return store.decision(); }
+  function save(change) { return store.changeDecision(change); }
   function el(tag, text, cls) {
     var n = document.createElement(tag);
     if (text !== undefined) n.textContent = text;
@@ -201,9 +181,7 @@
     });
     summaryPart.querySelector("[data-aid-clear]").addEventListener("click", function () {
       if (!window.confirm("Clear your answers on this page (what matters, SURE answers, options, leaning and medicines) from this browser? Your question list in Lesson 7 is kept.")) return;
-      var s = load();
-      delete s.decision;
-      try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode */ }
+      store.clearDecision();
       restore(state());
       refresh();
       document.querySelectorAll(".course-aid-status").forEach(function (b) { b.textContent = ""; });
@@ -247,11 +225,10 @@
       return li;
     }), "");
     // Questions picked in Lesson 7 (its builder keeps them under careQuestions).
-    var cq = load().careQuestions || {};
-    var ticked = Array.isArray(cq.ticked) ? cq.ticked : [];
-    var picked = pairs(data.questions).filter(function (p) { return ticked.indexOf(p[0]) >= 0; })
+    var cq = store.careQuestions();
+    var picked = pairs(data.questions).filter(function (p) { return cq.ticked.indexOf(p[0]) >= 0; })
       .map(function (p) { return p[1]; })
-      .concat((Array.isArray(cq.own) ? cq.own : []).filter(isText));
+      .concat(cq.own);
     var qcap = capOf("questions", 8), shown = picked.slice(0, qcap).map(function (t) { return shorten(t, QUESTION_MAX); });
     var qs = shown.map(function (t) { return el("li", t); });
     fill("questions", qs, "");
@@ -301,7 +278,7 @@
   restore(state());
   refresh();
   // The question list may change in another tab (Lesson 7): keep the summary current.
-  window.addEventListener("storage", function (ev) { if (ev.key === KEY) { restore(state()); refresh(); } });
+  window.addEventListener("storage", function (ev) { if (ev.key === store.key) { restore(state()); refresh(); } });
   document.querySelectorAll("[data-course-aid]").forEach(function (p) { p.setAttribute("data-ready", "true"); });
   if (grid) grid.setAttribute("data-ready", "true");
 })();

@@ -1,14 +1,10 @@
 // Page behaviour shared by every course page. Everything here stays in this
 // browser: the theme choice and the place to return to from the glossary are
-// kept in localStorage; nothing is sent anywhere.
+// kept by courseStorage (storage.js); nothing is sent anywhere.
 (function () {
   "use strict";
-  var THEME_KEY = "ketamine-course:theme";
-  var BACK_KEY = "ketamine-course:glossary-back";
+  var store = courseStorage;
   var root = document.documentElement;
-
-  function stored(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
-  function store(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
 
   // ---- theme: the device setting, unless the learner picked one ------------
   var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
@@ -27,7 +23,7 @@
     b.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
       root.setAttribute("data-theme", next);
-      store(THEME_KEY, next);
+      store.setTheme(next);
       announce();
     });
   });
@@ -94,16 +90,15 @@
       if (!a) return;
       var label = document.body.getAttribute("data-lesson-label") || "";
       var title = document.body.getAttribute("data-lesson-title") || "";
-      store(BACK_KEY, JSON.stringify({
+      store.setGlossaryBack({
         url: location.pathname + (a.id ? "#" + a.id : ""),
         name: (label && label !== "Start here" ? label + ": " : "") + title,
-      }));
+      });
     });
   }
   var back = document.getElementById("course-back");
   if (back) {
-    var place = null;
-    try { place = JSON.parse(stored(BACK_KEY) || "null"); } catch (e) { place = null; }
+    var place = store.glossaryBack();
     if (place && typeof place.url === "string" && place.url.indexOf("/voila/render/") === 0) {
       var link = document.createElement("a");
       link.href = place.url;
