@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import ROOT, lesson_files
 from widgets.authoring.contract import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
 from widgets.authoring.readability import grade, plain_text
-from widgets.content import offlabel, references
+from widgets.content import glossary, offlabel, references
 from widgets.content.glossary import load as glossary_load
 
 REFS = references.load_references()[0]
@@ -74,7 +74,7 @@ def test_quiz_banks_label_off_label_use(bank):
 
 
 def test_glossary_labels_off_label_use():
-    problems = offlabel.glossary_problems(ROOT / "assets" / "glossary.yaml")
+    problems = glossary.validate(ROOT / "assets" / "glossary.yaml")
     assert problems == [], "\n".join(map(str, problems))
 
 

@@ -15,7 +15,7 @@ import pytest
 from widgets.authoring import references as writer
 from widgets.authoring import validate
 from widgets.authoring.contract import check_lesson
-from widgets.content import offlabel, references
+from widgets.content import glossary, offlabel, references
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = """\
@@ -227,7 +227,7 @@ def test_glossary_entry_without_off_label_is_caught(tmp_path: Path) -> None:
           definition: "An anaesthetic. Some give ketamine infusions for depression."
         broken: "just text"
         """))
-    found = [str(p) for p in offlabel.glossary_problems(path)]
+    found = [str(p) for p in glossary.validate(path)]
     assert found == [f'{path}:4: term "ketamine": {offlabel.message("ketamine infusions")}',
                      f'{path}:7: term "broken" must have "term:" and "definition:" lines under it']
 

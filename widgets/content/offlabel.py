@@ -78,31 +78,3 @@ def bank_problems(path) -> list:
             if phrase:
                 out.append(Problem(str(path), q.start_mark.line + 1, f'question "{qid}": {message(phrase)}'))
     return out
-
-
-def glossary_problems(path) -> list:
-    """Glossary entries that are malformed, or that need "off-label"."""
-    import yaml
-
-    from widgets.model import Problem
-
-    root = _compose(path)
-    if root is None:
-        return [Problem(str(path), 1, "the glossary cannot be read as YAML — check its indentation and quotes")]
-    if not isinstance(root, yaml.MappingNode):
-        return [Problem(str(path), 1, "the glossary must be a list of slug: {term, definition} blocks")]
-    out = []
-    for k, v in root.value:
-        line, slug = k.start_mark.line + 1, str(k.value)
-        fields = {str(a.value): b for a, b in v.value} if isinstance(v, yaml.MappingNode) else None
-        if fields is None:
-            out.append(Problem(str(path), line, f'term "{slug}" must have "term:" and "definition:" lines under it'))
-            continue
-        for name in ("term", "definition"):
-            node = fields.get(name)
-            if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-                out.append(Problem(str(path), line, f'term "{slug}": missing "{name}"'))
-        phrase = unlabelled("\n".join(_strings(v)))
-        if phrase:
-            out.append(Problem(str(path), line, f'term "{slug}": {message(phrase)}'))
-    return out

@@ -22,3 +22,9 @@ def read_rows(path: Path, columns: tuple[str, ...] = (), what: str = "") -> list
 def about(pct: float) -> int:
     """A percentage as a whole number out of 100, rounding halves up (11.5 -> 12)."""
     return int(float(pct) + 0.5)
+
+
+def rows_axis(rows: int, bottom: float) -> dict:
+    """A y axis with one unlabelled, fixed row per item, the first at the top
+    (the bars or tracks carry their own labels)."""
+    return dict(range=[rows - bottom, -0.75], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from widgets.figures._data import about, read_rows
+from widgets.figures._data import about, read_rows, rows_axis
 from widgets.figures.mechanism import cite_text, ref_keys
 from widgets.paths import DATA
 
@@ -85,20 +85,15 @@ def trial_figure(rows: list[dict[str, str]], measure: str | None = None):
     for measure_name in MEASURES:
         if not any(r["measure"] == measure_name for r in rows):
             continue
-        ys, xs, texts, patterns, hovers = [], [], [], [], []
-        for r in rows:
-            if r["measure"] != measure_name:
-                continue
-            n = about(r["pct"])
-            ys.append(index[(r["trial"], r["arm"])])
-            xs.append(float(r["pct"]))
-            texts.append(f"{n} of 100")
-            patterns.append("" if is_treatment(r["arm"]) else "/")
-            hovers.append(f"{r['trial']}, {measure_name.lower()}: about {n} out of 100 with {r['arm']}")
+        bars = [r for r in rows if r["measure"] == measure_name]
+        ys = [index[(r["trial"], r["arm"])] for r in bars]
+        xs = [float(r["pct"]) for r in bars]
+        texts = [f"{about(r['pct'])} of 100" for r in bars]
+        patterns = ["" if is_treatment(r["arm"]) else "/" for r in bars]
+        hovers = [f"{r['trial']}, {measure_name.lower()}: about {about(r['pct'])} out of 100 with {r['arm']}" for r in bars]
         fig.add_trace(
             go.Bar(
-                x=xs,
-                y=ys,
+                x=xs, y=ys,
                 orientation="h",
                 name=measure_name,
                 marker=dict(
@@ -137,13 +132,7 @@ def trial_figure(rows: list[dict[str, str]], measure: str | None = None):
         margin=dict(l=10, r=70, t=20 if single else 40, b=50),
         xaxis=dict(title="Out of 100 people in each group", range=[0, 100], dtick=20, fixedrange=True,
                    gridcolor="rgba(128,128,128,0.35)"),
-        yaxis=dict(
-            range=[len(groups) - 0.6, -0.75],
-            showticklabels=False,
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
+        yaxis=rows_axis(len(groups), 0.6),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, itemclick=False, itemdoubleclick=False),
         showlegend=not single,
         annotations=annotations,

@@ -172,9 +172,7 @@ def route_comparison():
     return chart(
         route_figure(rows),
         title="How much reaches the blood, and how fast, by route",
-        description=description,
-        table=table,
-        columns=list(table[0].keys()),
+        description=description, table=table, columns=list(table[0].keys()),
         source=(f"studies {cite_text(keys, LESSON)} in this lesson's reference list. Several figures "
                 "come from small studies in healthy volunteers."),
         toggle_label="Routes to compare",
@@ -290,8 +288,6 @@ def treatment_day():
     return chart(
         day_figure(rows),
         title="What a treatment day with esketamine looks like",
-        description=description,
-        table=table,
-        columns=list(table[0].keys()),
+        description=description, table=table, columns=list(table[0].keys()),
         source=f"the drug label, the FDA safety programme and trial reports {cite_text(keys, LESSON)}.",
     )

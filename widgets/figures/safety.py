@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from widgets.figures._data import about, read_rows
+from widgets.figures._data import about, read_rows, rows_axis
 from widgets.paths import DATA
 
 from ._safe import shown_safely
@@ -92,8 +92,7 @@ def side_effect_figure(rows: list[dict[str, str]]):
             hovers.append(f"{effect}: about {drug} out of 100 with esketamine vs about {placebo} out of 100 with placebo")
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=ys,
+                x=xs, y=ys,
                 mode="markers+text",
                 name=effect,
                 text=texts,
@@ -249,13 +248,7 @@ def timeline_figure(rows: list[dict[str, str]]):
             fixedrange=True,
             zeroline=False,
         ),
-        yaxis=dict(
-            range=[len(tracks) - 0.45, -0.75],
-            showticklabels=False,
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
+        yaxis=rows_axis(len(tracks), 0.45),
         annotations=annotations,
         showlegend=False,
     )

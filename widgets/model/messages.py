@@ -99,3 +99,13 @@ def read_request(content: dict[str, Any]) -> tuple[str | None, str | None]:
     """The request's ``qid`` and ``action``, each None where it does not fit :data:`REQUEST`."""
     qid, action = content.get("qid"), content.get("action")
     return (qid if isinstance(qid, str) else None), (action if action in ACTIONS else None)
+
+
+def read_envelope(body: Any) -> tuple[str, str, str] | None:
+    """The body's ``version``, ``page`` and ``quiz``, or None where they do not fit :data:`ENVELOPE`."""
+    if not isinstance(body, dict):
+        return None
+    names = ENVELOPE["properties"]["version"]
+    found = tuple(body.get(k) for k in ("version", "page", "quiz"))
+    ok = all(isinstance(x, str) and names["minLength"] <= len(x) <= names["maxLength"] for x in found)
+    return found if ok else None  # type: ignore[return-value]

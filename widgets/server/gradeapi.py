@@ -4,7 +4,9 @@ A small, stateless JSON endpoint over :func:`widgets.model.grading.handle`.
 The page sends ``{"version", "page", "quiz", "content"}``: the content
 version its page was rendered from, the lesson, the quiz's bank slug, and
 the quiz's own request.  The bank comes from the render of that version, so
-a cached page is never graded against a different bank.
+a cached page is never graded against a different bank.  The body's shape is
+:data:`widgets.model.messages.ENVELOPE`; its ``content`` is ``messages.REQUEST``
+and every reply is ``messages.REPLY``.
 
 Every request is untrusted.  It must carry the page's XSRF token, stay
 under a size limit, parse, and name a known version, lesson and quiz;
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 import tornado.web
 
-from widgets.model import grading
+from widgets.model import grading, messages
 
 MAX_BODY = 16 * 1024  # bytes; a real request is a few hundred
 READ_LIMIT = 1024 * 1024
@@ -145,12 +147,13 @@ class GradeHandler(JsonErrors):
             raise tornado.web.HTTPError(400) from None
         if not isinstance(body, dict):
             raise tornado.web.HTTPError(400)
-        version, page, quiz = body.get("version"), body.get("page"), body.get("quiz")
         content = body.get("content")
-        request_id = content.get("request") if isinstance(content, dict) else None
-        if not all(isinstance(x, str) and 0 < len(x) <= 200 for x in (version, page, quiz)):
+        request_id = messages.request_id(content)
+        where = messages.read_envelope(body)
+        if where is None:
             self.finish(grading.error(request=request_id))
             return
+        version, page, quiz = where
         name = page + ".ipynb"
         if name not in self.pages.names():
             self.set_status(404)

@@ -1,6 +1,8 @@
 // Quiz view: semantic, keyboard-first controls over the kernel's grader.
 // Answers and progress are kept only in this browser (courseStorage, from
 // storage.js); el() comes from dom.js.  _base.py puts both in front of this file.
+// Request/reply shapes: widgets/model/messages.py (REQUEST, REPLY); answered by
+// widgets.model.grading.handle, in the kernel (make lab) or on the server.
 
 const REPLY_TIMEOUT_MS = 10000;
 const STATUS_WORDS = { right: "✔ Right", wrong: "✘ Not right", missed: "Missed", neutral: "" };
