@@ -48,6 +48,7 @@ from widgets.authoring.measures import (  # noqa: F401 - re-exported for make ch
     in_short,
     kind,
     prose,
+    quiz_size,
     safety_text,
     screen_limits,
     section_text,
@@ -252,24 +253,12 @@ def quiz(lesson: Notebook, ctx: Context) -> Found:
         elif not bank.exists():
             yield c.number, f"the quiz bank assets/quizzes/{m.group(1)}.yaml does not exist"
         else:
-            yield from ((c.number, msg) for msg in _bank_size(bank))
-
-
-def _bank_size(bank: Path) -> Iterator[str]:
-    """The contract asks for at least 5 questions, one of them a teach-back."""
-    import yaml
-
-    try:
-        questions = (yaml.safe_load(bank.read_text(encoding="utf-8")) or {}).get("questions") or []
-    except (OSError, ValueError, AttributeError, yaml.YAMLError):
-        return  # the bank validator reports unreadable banks
-    if not isinstance(questions, list):
-        return
-    if not QUIZ_MIN <= len(questions) <= QUIZ_MAX:
-        yield (f"the main quiz has {len(questions)} question(s); use {QUIZ_MIN} to {QUIZ_MAX} "
-               'on the key messages, and put the rest under "more_practice:"')
-    if not any(isinstance(q, dict) and q.get("type") == "teachback" for q in questions):
-        yield 'add a teach-back question ("In your own words…") to the quiz'
+            size = quiz_size(bank)
+            if size and not QUIZ_MIN <= size[0] <= QUIZ_MAX:
+                yield c.number, (f"the main quiz has {size[0]} question(s); use {QUIZ_MIN} to {QUIZ_MAX} "
+                                 'on the key messages, and put the rest under "more_practice:"')
+            if size and not size[1]:
+                yield c.number, 'add a teach-back question ("In your own words…") to the quiz'
 
 
 def finished(lesson: Notebook, ctx: Context) -> Found:

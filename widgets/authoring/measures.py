@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from widgets.content.notebooks import Cell, Notebook
+from widgets.content.yamlfile import parse
 
 H1 = re.compile(r"^#\s+(.+)$", re.M)
 MINUTES = re.compile(r"about (\d+) minutes", re.I)
@@ -157,3 +159,26 @@ def _iso(text: str) -> str:
 def _short(text: str, n: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def quiz_size(bank: Path) -> tuple[int, bool] | None:
+    """(questions in the main quiz, whether one is a teach-back), or None when the
+    bank cannot be read (the bank validator says why).  Reads the nodes the bank
+    validator has already parsed."""
+    import yaml
+
+    try:
+        root = parse(bank.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    found = next((v for k, v in root.value if k.value == "questions"), None)
+    if isinstance(found, yaml.ScalarNode) and found.tag == "tag:yaml.org,2002:null":
+        found = None
+    if found is not None and not isinstance(found, yaml.SequenceNode):
+        return None
+    questions = found.value if found is not None else []
+    teachback = any(isinstance(q, yaml.MappingNode) and any(k.value == "type" and v.value == "teachback" for k, v in q.value)
+                    for q in questions)
+    return len(questions), teachback

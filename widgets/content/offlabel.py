@@ -51,8 +51,10 @@ def _strings(node) -> list[str]:
 def _compose(path):
     import yaml
 
+    from widgets.content.yamlfile import parse
+
     try:
-        return yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+        return parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, yaml.YAMLError):
         return None  # the file's own validator reports why it cannot be read
 
@@ -61,7 +63,7 @@ def bank_problems(path) -> list:
     """Each quiz question (prompt, options, explanations) that needs "off-label"."""
     import yaml
 
-    from widgets.model import Problem
+    from widgets.content.yamlfile import Problem
 
     root = _compose(path)
     if not isinstance(root, yaml.MappingNode):

@@ -13,6 +13,7 @@ its reader (``widgets.model.bank``, ``widgets.content.glossary``, ...).
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import TypeVar
 
 import yaml
 
-__all__ = ["ContentError", "Fields", "Problem", "Reader", "line", "shown"]
+__all__ = ["ContentError", "Fields", "Problem", "Reader", "line", "parse", "shown"]
 
 PathLike = str | os.PathLike[str]
 T = TypeVar("T")
@@ -30,6 +31,15 @@ REFERENCES_FILE = "assets/references.yaml"
 NULL_TAG = "tag:yaml.org,2002:null"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
+
+
+
+@functools.lru_cache(maxsize=256)
+def parse(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text, composed once however many checks read the
+    same file (``make check`` reads a bank for its format, its off-label wording
+    and its size).  Raises ``yaml.YAMLError``; callers must not change the nodes."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,7 @@ class Reader:
             )
             return None
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            return parse(text)
         except yaml.MarkedYAMLError as exc:
             self._syntax_problem(exc)
         except yaml.reader.ReaderError as exc:
