@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import ROOT, lesson_files
 from widgets.authoring.contract import FORBIDDEN, check_lesson, core_text, read_lesson, safety_text
-from widgets.authoring.readability import grade, plain_text
+from widgets.authoring.readability import plain_text
+from widgets.authoring.readability import reading_grade as grade
 from widgets.content import glossary, offlabel, references
 from widgets.content.glossary import load as glossary_load
 

@@ -14,4 +14,3 @@ QUIZZES = ASSETS / "quizzes"
 DATA = Path(os.environ.get("COURSE_DATA") or ASSETS / "data").resolve()
 REFERENCES = ASSETS / "references.yaml"
 GLOSSARY = ASSETS / "glossary.yaml"
-VOILA_DATA = ASSETS  # holds voila/templates/course (a JUPYTER_PATH entry)

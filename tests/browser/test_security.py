@@ -13,7 +13,7 @@ PUBLIC = ["/", f"/voila/render/{lesson_files()[0].name}", "/voila/templates/cour
           "/course/vendor/plotly-basic.min.js"]
 PRIVATE = [
     f"/voila/files/{lesson_files()[0].name}",
-    "/voila/files/../widgets/serve.py",
+    "/voila/files/../widgets/server/serve.py",
     "/voila/files/%2e%2e/pyproject.toml",
     "/voila/files/..%2f..%2fpyproject.toml",
     "/voila/static/../../../../pyproject.toml",

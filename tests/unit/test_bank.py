@@ -244,7 +244,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_folder_instead_of_file(tmp_path: Path) -> None:
     assert _lines(validate_bank(tmp_path)) == [
-        f"{tmp_path}:1: this is a folder, not a quiz bank file"
+        f"{tmp_path}:1: this is a folder, not a file"
     ]
 
 

@@ -126,12 +126,12 @@ def test_the_textstat_patch_goes_through_compat_and_refuses_a_moved_target(monke
 
     monkeypatch.setattr(cs, "get_cmudict", cs.get_cmudict)  # restored after the test
     monkeypatch.setattr(readability, "_PATCHED", False)
-    readability.grade("The cat sat on the mat. It was a warm and sunny day.")
+    readability.reading_grade("The cat sat on the mat. It was a warm and sunny day.")
     assert cs.get_cmudict("en") is None  # patched: no dictionary, no network
     monkeypatch.delattr(cs, "get_cmudict")
     monkeypatch.setattr(readability, "_PATCHED", False)
     with pytest.raises(compat.CompatError, match=rf"textstat {re.escape(pin('textstat'))} pinned: .*get_cmudict is missing"):
-        readability.grade("The cat sat on the mat.")
+        readability.reading_grade("The cat sat on the mat.")
 
 
 def test_the_server_refuses_to_start_when_an_internal_has_changed(monkeypatch, capsys, caplog, tmp_path):

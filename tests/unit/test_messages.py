@@ -89,3 +89,22 @@ def test_public_view_never_carries_an_answer():
             assert set(view) <= {"id", "type", "prompt", "options", "items", "key_points"}, view
             assert all(isinstance(o, str) for o in view.get("options", []))
             assert all(set(item) == {"index", "text"} for item in view.get("items", []))
+
+
+@pytest.mark.parametrize("path", BANKS, ids=lambda p: p.stem)
+def test_each_types_answer_schema_matches_what_its_grader_takes(path):
+    """An answer the grader takes fits the type's ``answer`` schema; one the schema refuses, the grader refuses."""
+    bank = load_bank(path)
+    for q in bank.questions + bank.practice:
+        schema = jsonschema.Draft7Validator(type_of(q).answer)
+        for a in answers(q):
+            kind = grading.handle(bank, {"request": 1, "action": "check", "qid": q.id, "answer": a})["kind"]
+            assert schema.is_valid(a) or kind == "invalid", (q.id, a, kind)  # the schema never refuses a good answer
+        assert not any(schema.is_valid(a) for a in ("x", None, {"a": 1})), q.id  # and it does refuse some
+
+
+def test_every_type_says_what_its_answer_is():
+    from widgets.model.qtypes import TYPES
+
+    assert all(t.answer.get("description") for t in TYPES)
+    assert {a["title"] for a in messages.REQUEST["properties"]["answer"]["anyOf"]} == {t.name for t in TYPES}

@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgets.authoring import contract
+from widgets.authoring.measures import CORE_LIMIT, SAFETY_LIMIT
 from widgets.authoring.nbcheck import check_notebook
-from widgets.authoring.readability import grade, plain_text
-from widgets.authoring.validate import bank_problems as check_bank
+from widgets.authoring.readability import plain_text, reading_grade
+from widgets.authoring.validate import bank_problems
 from widgets.content import glossary
 from widgets.content import references as bibliography
 from widgets.content.notebooks import lesson_paths
 from widgets.paths import GLOSSARY, QUIZZES, REFERENCES, ROOT
-
-CORE_LIMIT = 8.0
-SAFETY_LIMIT = 6.0
 
 
 @dataclass
@@ -64,8 +62,8 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
     for path in lesson_paths:
         found = []
         bank = QUIZZES / f"{path.stem}.yaml"
-        bank_problems = check_bank(bank, refs) if bank.exists() else []
-        found += [str(p).replace(str(bank), _shown(bank)) for p in bank_problems]
+        problems_in_bank = bank_problems(bank, refs) if bank.exists() else []
+        found += [str(p).replace(str(bank), _shown(bank)) for p in problems_in_bank]
         found += [_relabel(p, path) for p in contract.check_lesson(path, refs, glossary_slugs=slugs)]
         found += [_relabel(p, path) for p in check_notebook(path)]
         core_txt = safety_txt = ""
@@ -80,8 +78,8 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
             words = f"{n}/{limit} {'OK' if n <= limit else 'TOO LONG'}"
         except (OSError, ValueError):
             pass
-        core = grade(core_txt).fk if core_txt else None
-        safety = grade(safety_txt).fk if safety_txt else None
+        core = reading_grade(core_txt).fk if core_txt else None
+        safety = reading_grade(safety_txt).fk if safety_txt else None
         if core is not None and core > CORE_LIMIT:
             found.append(f"{_shown(path)}:1: core text reads at grade {core}; the limit is {CORE_LIMIT:g}: use shorter sentences and everyday words")
         if safety is not None and safety > SAFETY_LIMIT:
@@ -89,7 +87,7 @@ def check(lesson_paths: list[Path], whole_course: bool = True) -> tuple[list[Row
         weak = sum(1 for key in listed if by_key.get(key))
         rows.append(Row(
             path.stem,
-            "missing" if not bank.exists() else ("OK" if not bank_problems else f"{len(bank_problems)} problem(s)"),
+            "missing" if not bank.exists() else ("OK" if not problems_in_bank else f"{len(problems_in_bank)} problem(s)"),
             f"{len(listed)} OK" if not weak else f"{weak} of {len(listed)} weak",
             words,
             "–" if core is None else f"{core:.1f} {'OK' if core <= CORE_LIMIT else 'TOO HIGH'}",

@@ -1,7 +1,8 @@
 """The lesson contract: every rule a lesson notebook must meet, in one list.
 
-Each rule is a function ``rule(lesson, ctx)`` that yields ``(cell, message)``;
-:data:`RULES` runs them in order.  To change a lesson rule, change its function
+Each rule is a function ``rule(lesson, ctx)`` that yields ``(cell, message)``.
+:func:`metadata` runs first, even on a lesson with no text cells; then, if the
+lesson has text, :data:`RULES` run in order.  To change a lesson rule, change its function
 here (the limits and counts it uses live in :mod:`widgets.authoring.measures`,
 the widget rule in :mod:`widgets.authoring.widgetrule`).  For notebooks a
 problem's number is the **cell number** (1 = first cell), which is what an
@@ -46,7 +47,6 @@ from widgets.authoring.measures import (  # noqa: F401 - re-exported for make ch
     core_words,
     count_words,
     in_short,
-    kind,
     prose,
     quiz_size,
     safety_text,
@@ -54,7 +54,7 @@ from widgets.authoring.measures import (  # noqa: F401 - re-exported for make ch
     section_text,
     word_limit,
 )
-from widgets.authoring.widgetrule import foreign_widgets, widget_message, widget_problems  # noqa: F401
+from widgets.authoring.widgetrule import foreign_widgets, widget_message
 from widgets.content import offlabel
 from widgets.content.notebooks import Notebook, read_notebook
 from widgets.content.yamlfile import Problem

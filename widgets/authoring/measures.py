@@ -15,7 +15,6 @@ from widgets.content.yamlfile import parse
 
 H1 = re.compile(r"^#\s+(.+)$", re.M)
 MINUTES = re.compile(r"about (\d+) minutes", re.I)
-SECTION = re.compile(r"^##\s+(.+)$", re.M)
 BULLET = re.compile(r"^\s*[-*]\s+\S", re.M)
 GLOSSARY_LINK = re.compile(r"\]\(/glossary#([a-z0-9-]+)\)")
 CITE = re.compile(r"\[(\d+)\]\(#ref-([a-z0-9-]+)\)")
@@ -30,6 +29,9 @@ DETAILS_BLOCK = re.compile(r"<details\b[^>]*>.*?</details>", re.S | re.I)
 IN_SHORT = re.compile(r'<div class="course-inshort"[^>]*>(.*?)</div>', re.S | re.I)
 # Core text: every word of Markdown outside <details> and the References section.
 WORD_LIMIT = 1000
+# Reading level (US grade, Flesch-Kincaid), measured by make check (widgets.authoring.readability).
+CORE_LIMIT = 8.0
+SAFETY_LIMIT = 6.0
 SAFETY_WORD_LIMIT = 1400  # the safety lesson (metadata course.kind: safety) must say more
 # Phone screens (390 x 844, every <details> closed): a lesson, and the quiz's start.
 MAX_SCREENS = 20

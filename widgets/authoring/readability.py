@@ -66,7 +66,7 @@ class Grade:
     words: int
 
 
-def grade(text: str) -> Grade:
+def reading_grade(text: str) -> Grade:
     ts = _textstat()
     return Grade(
         fk=round(ts.flesch_kincaid_grade(text), 1),

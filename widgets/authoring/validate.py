@@ -92,7 +92,7 @@ def check_glossary(path: Path, context: Context) -> list[Problem]:
 
 
 def check_care_team(path: Path, context: Context) -> list[Problem]:
-    """Check lesson 6's suggested questions for the care team."""
+    """Check lesson 7's suggested questions for the care team."""
     return careteam.read_groups(path)[1]
 
 

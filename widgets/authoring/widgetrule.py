@@ -10,9 +10,6 @@ from __future__ import annotations
 import ast
 import re
 
-from widgets.content.notebooks import Notebook
-from widgets.content.yamlfile import Problem
-
 # Widgets from these libraries work in JupyterLab (make lab), but a learner
 # sees "This part of the lesson could not be shown".
 WIDGET_LIBRARIES = frozenset({
@@ -22,17 +19,13 @@ WIDGET_LIBRARIES = frozenset({
 })
 WIDGET_MAGIC = re.compile(r"^\s*%matplotlib\s+(?:widget|ipympl|notebook|nbagg)\b.*$", re.M)
 USE_INSTEAD = ("use the course's own widgets instead: quiz() from widgets, a figure builder from "
-               "widgets.figures, or chart, stepper and question_builder from widgets.views")
+               "widgets.figures, or chart() from widgets.views.chart, stepper() from widgets.views.stepper "
+               "or question_builder() from widgets.views.careteam")
 
 
 def widget_message(what: str) -> str:
     return (f'{what} makes widgets the course page cannot show (they work in JupyterLab, '
             f'but a learner sees "could not be shown"); {USE_INSTEAD}')
-
-
-def widget_problems(lesson: Notebook, p: str) -> list[Problem]:
-    """Code cells that make widgets the course page cannot show."""
-    return [Problem(p, c.number, widget_message(what)) for c in lesson.code() for what in foreign_widgets(c.source)]
 
 
 def foreign_widgets(source: str) -> list[str]:

@@ -1,10 +1,10 @@
-"""The suggested questions of "Questions for my care team" (lesson 06), read from YAML.
+"""The suggested questions of "Questions for my care team" (lesson 07), read from YAML.
 
 ``assets/data/care_team_questions.yaml`` holds ``groups:``, each with a
 ``heading:`` and ``questions:`` of ``{id, text}``; ids are unique, lower-case
 letters, digits and dashes.  Every bad entry is reported as
 ``path:line: message`` (``python -m widgets.validate``); the builder itself
-is ``widgets.views.questions``.
+is ``widgets.views.careteam``.
 """
 
 from __future__ import annotations

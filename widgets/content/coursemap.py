@@ -12,12 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from widgets.content.notebooks import lesson_paths as lesson_files
-from widgets.content.notebooks import read_notebook
+from widgets.content.notebooks import LESSON_NAME, lesson_paths, read_notebook
 from widgets.content.references import load_references, long_date
 from widgets.paths import LESSONS, REFERENCES
-
-LESSON_NAME = re.compile(r"^(\d\d)-([a-z0-9-]+)\.ipynb$")
 
 
 @dataclass(frozen=True)
@@ -148,11 +145,6 @@ def _read_lesson(path: Path) -> Lesson | None:
 
 
 _cache: tuple[tuple, list[Lesson]] | None = None
-
-
-def lesson_paths(folder: Path = LESSONS) -> list[Path]:
-    """The lesson notebooks in a folder, in reading order (``NN-slug.ipynb``)."""
-    return lesson_files(folder)
 
 
 def lessons(folder: Path = LESSONS) -> list[Lesson]:

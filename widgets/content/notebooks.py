@@ -27,11 +27,6 @@ def lesson_paths(folder: Path = LESSONS) -> list[Path]:
     return sorted(Path(folder).glob(LESSON_GLOB))
 
 
-def is_lesson(path: Path) -> bool:
-    """Whether a file name is a lesson's (``NN-slug.ipynb``)."""
-    return bool(LESSON_NAME.match(Path(path).name))
-
-
 @dataclass(frozen=True)
 class Cell:
     number: int  # 1-based, as an educator counts cells in JupyterLab

@@ -34,7 +34,7 @@ def message(phrase: str) -> str:
     return f'speaks of racemic ketamine ("{phrase}") without saying "off-label" in the same place'
 
 
-# -- YAML content: quiz banks and the glossary ------------------------------
+# -- quiz banks (the glossary's check is widgets.content.glossary.validate) --
 
 def _strings(node) -> list[str]:
     import yaml

@@ -7,7 +7,9 @@ a YAML node tree (which keeps line numbers), and every problem becomes a
 collects problems rather than stopping at the first.
 
 This module knows YAML, not any one file: the rules of each file live with
-its reader (``widgets.model.bank``, ``widgets.content.glossary``, ...).
+its reader (``widgets.model.bank``, ``widgets.content.glossary``, ...).  The one
+shared rule it holds is for ``refs:`` fields, which every file that cites checks
+against ``assets/references.yaml``.
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ class Reader:
             self.problem(1, "file not found")
             return None
         except IsADirectoryError:
-            self.problem(1, "this is a folder, not a quiz bank file")
+            self.problem(1, "this is a folder, not a file")
             return None
         except OSError as exc:
             self.problem(1, f"cannot read this file ({exc.strerror or exc})")

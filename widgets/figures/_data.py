@@ -1,4 +1,4 @@
-"""Reading figure data: one CSV reader and one rounding rule for every builder."""
+"""Figure data and layout shared by every builder: one CSV reader, one rounding rule, one row axis."""
 
 from __future__ import annotations
 

@@ -9,60 +9,17 @@ renumbered.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 
+from widgets.figures._cite import cite_text, ref_keys
 from widgets.figures._data import read_rows
-from widgets.paths import DATA, LESSONS, REFERENCES
+from widgets.paths import DATA
 
 from ._safe import shown_safely
 
 STEPS_CSV = DATA / "mechanism_steps.csv"
 LESSON = "02-how-ketamine-works"
 COLUMNS = ("step", "title", "caption", "evidence", "ref_key", "source_note")
-
-
-def ref_keys(cell: str) -> list[str]:
-    """'li2010; autry2011' -> ['li2010', 'autry2011']."""
-    return [k.strip() for k in re.split(r"[;,]", cell or "") if k.strip()]
-
-
-@lru_cache(maxsize=None)
-def lesson_numbers(slug: str) -> dict[str, int]:
-    """{reference key: its number in the lesson's References list}."""
-    from widgets.content.notebooks import read_notebook
-
-    path = Path(LESSONS) / f"{slug}.ipynb"
-    if not path.is_file():
-        return {}
-    return {key: n for n, key, _ in read_notebook(path).reference_list()}
-
-
-@lru_cache(maxsize=None)
-def _bibliography() -> dict:
-    import yaml
-
-    return yaml.safe_load(REFERENCES.read_text(encoding="utf-8")) or {}
-
-
-def _author_year(key: str) -> str:
-    entry = _bibliography().get(key, {})
-    first = str(entry.get("authors", key)).split(",")[0].split(" (")[0].strip()
-    return f"{first} {entry.get('year', '')}".strip()
-
-
-def cite_text(keys: list[str], slug: str) -> str:
-    """'[3, 5]' from the lesson's numbering; '(Li 2010)' if a key is not listed there."""
-    numbers = lesson_numbers(slug)
-    nums = sorted({numbers[k] for k in keys if k in numbers})
-    missing = [_author_year(k) for k in keys if k not in numbers]
-    parts = []
-    if nums:
-        parts.append("[" + ", ".join(str(n) for n in nums) + "]")
-    if missing:
-        parts.append("(" + "; ".join(missing) + ")")
-    return " ".join(parts)
 
 
 def read_steps(path: Path = STEPS_CSV) -> list[dict[str, str]]:

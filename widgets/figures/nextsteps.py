@@ -1,4 +1,4 @@
-"""Figures for lesson 06, "Your next steps".
+"""Figures for lesson 07, "Your next steps".
 
 ``care_team_questions`` shows the "Questions for my care team" builder with
 the suggested questions in ``assets/data/care_team_questions.yaml``.  What the
@@ -8,7 +8,7 @@ learner ticks or writes stays in their browser; nothing is sent back.
 from __future__ import annotations
 
 from widgets.paths import DATA
-from widgets.views.questions import QuestionBuilder, question_builder
+from widgets.views.careteam import QuestionBuilder, question_builder
 
 from ._safe import shown_safely
 

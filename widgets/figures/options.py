@@ -203,7 +203,7 @@ def summary_html(aid: DecisionAid, questions: dict[str, str]) -> str:
 
 
 def _questions() -> dict[str, str]:
-    from widgets.views.questions import load_groups
+    from widgets.content.careteam import load_groups
 
     return {q["id"]: q["text"] for g in load_groups(QUESTIONS_YAML) for q in g["questions"]}
 

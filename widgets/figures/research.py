@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from widgets.figures._cite import cite_text, ref_keys
 from widgets.figures._data import about, read_rows, rows_axis
-from widgets.figures.mechanism import cite_text, ref_keys
 from widgets.paths import DATA
 
 from ._safe import shown_safely

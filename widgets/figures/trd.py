@@ -7,9 +7,9 @@ reading this code.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from widgets.figures._data import read_rows
 from widgets.paths import DATA
 
 from ._safe import shown_safely
@@ -26,10 +26,7 @@ NOT_GIVEN = "Not given in our sources"
 
 def read_star_d(path: Path = STAR_D_CSV) -> list[dict[str, str]]:
     """The STAR*D rows in step order, as text straight from the CSV."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        raise ValueError(f"{path} has no data rows; add one row per treatment step")
+    rows = read_rows(path, what="treatment step")
     return sorted(rows, key=lambda r: int(r["step"]))
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .qtypes import TYPES
+
 ACTIONS = ("check", "show")
 KINDS = (*ACTIONS, "error", "invalid")
 _ID = {"type": ["integer", "null"], "description": "The page's request number, echoed back (null if unusable)."}
@@ -27,8 +29,9 @@ REQUEST: dict[str, Any] = {
         "request": {"type": "integer", "description": "A number the page uses to match the reply."},
         "action": {"enum": list(ACTIONS), "description": "check: grade the answer; show: reveal it."},
         "qid": {"type": "string", "description": "The question's id in the bank."},
-        "answer": {"description": "For check: the answer's shape depends on the question type "
-                   "(see widgets.model.questions.grade)."},
+        "answer": {"description": "For check: one of these shapes, the question type's own "
+                   "(each type's ``answer`` in widgets.model.qtypes).",
+                   "anyOf": [dict(t.answer, title=t.name) for t in TYPES]},
     },
 }
 

@@ -33,10 +33,8 @@ __all__ = [
 def grade(question: Question, answer: Any) -> Feedback:
     """Grade a learner's answer as sent by the browser.
 
-    Answer formats: single -> option index; multi -> list of distinct option
-    indexes; truefalse -> bool; order -> original item indexes in the
-    learner's order (a permutation); teachback -> indexes of ticked key points.
-    Raises :class:`AnswerError` for any answer of the wrong shape.
+    Each type's answer shape is its ``answer`` JSON Schema in
+    :mod:`widgets.model.qtypes`.  Raises :class:`AnswerError` for any answer of the wrong shape.
     """
     return type_of(question).grade(question, answer)
 

@@ -1,4 +1,5 @@
-"""What every course widget shares: the stylesheet, and a kernel that the page cannot steer.
+"""What every course widget shares: its code joined into one module (:func:`esm`), the
+stylesheet, a stable repr for saved outputs, and a kernel that the page cannot steer.
 
 The page only shows these widgets; it never needs to change their state in
 the kernel.  ipywidgets would apply any ``update`` message a page sends (a

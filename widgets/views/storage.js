@@ -4,7 +4,7 @@
 // classic script (/course/storage.js, loaded in <head> by _chrome.html.j2),
 // where page.js, progress.js and decision.js use the global `courseStorage`.
 // The quiz and the question builder carry it at the top of their widget code
-// (widgets/views/_base.py, with_storage), so they work in JupyterLab too,
+// (widgets/views/_base.py, esm()), so they work in JupyterLab too,
 // where there is no course page.  Nothing here is ever sent anywhere.
 //
 // localStorage["ketamine-course:v1"] holds one JSON object.  The layout's

@@ -77,6 +77,8 @@ class QuestionType:
     reply: Callable[[Any], dict[str, Any]] = field(default=nothing)
     #: Extra JSON Schema for the whole question, e.g. "at least one option is correct".
     rules: dict[str, Any] = field(default_factory=dict)
+    #: JSON Schema of the ``answer`` a check request carries for this type (as quiz.js sends it).
+    answer: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -52,4 +52,5 @@ def show(q: MultiSelect) -> Feedback:
 TYPE = QuestionType(
     name="multi", question=MultiSelect, properties=choice.PROPERTIES, required=("options",),
     read=choice.reader(MultiSelect, count_problem), grade=grade, show=show, public=choice.public, rules=choice.RULES,
+    answer={"type": "array", "items": {"type": "integer", "minimum": 0}, "uniqueItems": True, "description": "the chosen options' indexes"},
 )

@@ -98,4 +98,6 @@ TYPE = QuestionType(
                                         explain=text("Why this step comes here.")),
                                 3, "The steps in the correct order, each starting with - text:")},
     required=("items",), read=read, grade=grade, show=show, public=public,
+    answer={"type": "array", "items": {"type": "integer", "minimum": 0}, "uniqueItems": True,
+            "description": "the steps' original indexes, in the learner's order"},
 )

@@ -37,4 +37,5 @@ def show(q: SingleChoice) -> Feedback:
 TYPE = QuestionType(
     name="single", question=SingleChoice, properties=choice.PROPERTIES, required=("options",),
     read=choice.reader(SingleChoice, count_problem), grade=grade, show=show, public=choice.public, rules=choice.RULES,
+    answer={"type": "integer", "minimum": 0, "description": "the chosen option's index"},
 )

@@ -73,4 +73,6 @@ TYPE = QuestionType(
     read=read, grade=grade, show=show,
     public=lambda q: {"key_points": list(q.key_points)},
     reply=lambda q: {"model_answer": q.model_answer},
+    answer={"type": "array", "items": {"type": "integer", "minimum": 0}, "uniqueItems": True,
+            "description": "the indexes of the key points the learner says they covered"},
 )

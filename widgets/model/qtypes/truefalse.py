@@ -56,4 +56,5 @@ TYPE = QuestionType(
     },
     required=("answer", "explain_true", "explain_false"),
     read=read, grade=grade, show=show, public=lambda q: {"options": ["True", "False"]},
+    answer={"type": "boolean", "description": "true or false"},
 )

@@ -16,16 +16,13 @@ from ._base import CourseWidget, esm
 
 
 class QuestionBuilder(CourseWidget):
-    _esm = esm("storage.js", "dom.js", "questions.js")
+    _esm = esm("storage.js", "dom.js", "careteam.js")
 
     title = traitlets.Unicode("Questions for my care team").tag(sync=True)
     groups = traitlets.List(traitlets.Dict()).tag(sync=True)
 
 
-def load_groups(path: Path) -> list[dict]:
-    """Groups of suggested questions (read by :mod:`widgets.content.careteam`, which names each problem)."""
-    return careteam.load_groups(path)
-
-
 def question_builder(path: Path | None = None) -> QuestionBuilder:
-    return QuestionBuilder(groups=load_groups(path or careteam.CARE_TEAM_QUESTIONS))
+    """The builder with the suggested questions from ``path`` (read by
+    :mod:`widgets.content.careteam`, which names each problem in the file)."""
+    return QuestionBuilder(groups=careteam.load_groups(path or careteam.CARE_TEAM_QUESTIONS))
