@@ -136,12 +136,26 @@ def test_the_textstat_patch_goes_through_compat_and_refuses_a_moved_target(monke
 
 def test_the_server_refuses_to_start_when_an_internal_has_changed(monkeypatch, capsys, caplog, tmp_path):
     problem = f"voila {pin('voila')} pinned: voila.notebook_renderer.NotebookRenderer.initialize is missing"
-    monkeypatch.setattr(compat, "check", lambda packages=None: [problem])
+    monkeypatch.setattr(compat, "check_apart", lambda packages=None: [problem])
     assert serve.main(["--port", "0", "--cache-dir", str(tmp_path)]) == 1
     assert serve.main(["--render-only", "--cache-dir", str(tmp_path)]) == 1
     assert "The course server was not started" in capsys.readouterr().err
     assert problem in caplog.text
     assert not any(tmp_path.iterdir())  # nothing was rendered
+
+
+def test_the_server_checks_in_a_child_process_and_keeps_none_of_it_imported():
+    code = ("import sys; from widgets import compat; p = compat.check_apart(compat.SERVER_PACKAGES); "
+            "print(p, sorted(m for m in ('voila', 'nbclient', 'ipywidgets', 'anywidget') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "[] []"
+
+
+def test_check_apart_reports_a_child_that_cannot_run(monkeypatch):
+    import subprocess as sp
+
+    monkeypatch.setattr(sp, "run", lambda *a, **k: sp.CompletedProcess(a, 1, "", "Traceback...\nImportError: boom"))
+    assert compat.check_apart(["voila"]) == ["the compatibility check itself failed: ImportError: boom"]
 
 
 def test_the_readme_names_each_checked_package_at_its_pinned_version():

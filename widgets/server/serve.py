@@ -140,7 +140,7 @@ async def _render_all(pages: Pages) -> int:
 
 def _compatible() -> bool:
     """Every internal of another package the server relies on is still there (widgets.compat)."""
-    problems = compat.check(compat.SERVER_PACKAGES)
+    problems = compat.check_apart(compat.SERVER_PACKAGES)
     for problem in problems:
         log.error("%s", problem)
     if problems:
