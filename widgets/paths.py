@@ -14,3 +14,5 @@ QUIZZES = ASSETS / "quizzes"
 DATA = Path(os.environ.get("COURSE_DATA") or ASSETS / "data").resolve()
 REFERENCES = ASSETS / "references.yaml"
 GLOSSARY = ASSETS / "glossary.yaml"
+# The learner's browser storage: inside each page's <head> and each widget's code.
+STORAGE_JS = ROOT / "widgets" / "views" / "storage.js"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-from pathlib import Path
 
 import jinja2
 import tornado.web
@@ -24,7 +23,6 @@ from widgets.server.render import ensure_template_path
 
 TEMPLATE_DIR = ASSETS / "voila" / "templates" / "course"
 PLOTLY_JS = ASSETS / "vendor" / "plotly-basic.min.js"
-STORAGE_JS = Path(__file__).parents[1] / "views" / "storage.js"
 LESSON_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*\.ipynb"
 
 # Only the course's own origin, for every kind of resource: a third-party
@@ -87,8 +85,6 @@ def build_app(args: argparse.Namespace, pages: Pages | None = None) -> tuple[tor
         (rf"/voila/render/({LESSON_NAME})", h.LessonHandler, {"pages": pages, "env": env}),
         (r"/voila/templates/course/static/(.*)", h.MemoryFileHandler, {"folder": TEMPLATE_DIR / "static"}),
         (r"/course/vendor/plotly-basic\.min\.js", h.MemoryFileHandler, {"path": PLOTLY_JS, "max_age": 86400}),
-        # The learner's browser storage: one file, also inside the quiz's widget code (widgets/views/_base.py).
-        (r"/course/storage\.js", h.MemoryFileHandler, {"path": STORAGE_JS}),
         (r"/course/api/grade", GradeHandler, {"pages": pages, "limit": limit, "trusted_proxies": trusted}),
         (r"/healthz", h.HealthHandler, {"pages": pages}),
         (r"/livez", h.LiveHandler),

@@ -18,6 +18,7 @@ import tornado.web
 
 from widgets.content import coursemap, glossary
 from widgets.content.references import long_date
+from widgets.paths import STORAGE_JS
 from widgets.server.pages import Pages
 from widgets.server.render import RenderError
 
@@ -75,6 +76,11 @@ class MemoryFileHandler(tornado.web.RequestHandler):
         self.finish("Not found" if status_code == 404 else "Error")
 
 
+def storage_js() -> str:
+    """The learner's browser storage code, written into every page's <head> (read again when it changes)."""
+    return MemoryFileHandler.preload(STORAGE_JS)[0].decode("utf-8")
+
+
 class CoursePage(tornado.web.RequestHandler):
     """An HTML page of the course; its errors are course pages too, never tornado's."""
 
@@ -86,7 +92,8 @@ class CoursePage(tornado.web.RequestHandler):
         if status == 503:
             self.set_header("Retry-After", "10")
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=status))
+        self.finish(self.env.get_template("error.html.j2").render(nav=coursemap.nav(""), status=status,
+                                                                   storage_js=storage_js()))
 
 
 def _last_reviewed() -> str:
@@ -123,7 +130,7 @@ class TemplatePage(CoursePage):
         self.env, self.template, self.context = env, template, context
 
     def get(self) -> None:
-        page = self.env.get_template(self.template).render(nav=coursemap.nav(""), **self.context())
+        page = self.env.get_template(self.template).render(nav=coursemap.nav(""), storage_js=storage_js(), **self.context())
         self.set_header("Cache-Control", "no-cache")
         self.finish(page)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from widgets.model import Bank, load_bank
-from widgets.paths import ASSETS, LESSONS
+from widgets.paths import ASSETS, LESSONS, STORAGE_JS
 
 _QUIET = logging.getLogger("course.render.contents")  # "notebook is not trusted": not a concern here
 _QUIET.setLevel(logging.ERROR)
@@ -140,6 +140,7 @@ async def render(name: str, version: str, folder: Path | None = None) -> Page:
 
         renderer.resources["course_widget_state"] = widget_state
         renderer.resources["course_version"] = version
+        renderer.resources["course_storage_js"] = STORAGE_JS.read_text(encoding="utf-8")
         await km.start_kernel(cwd=str(folder), env={**os.environ, "COURSE_RENDERING": "1"})
         html = await asyncio.wait_for(
             renderer.generate_content_str(kernel_id="", kernel_future=km), RENDER_TIMEOUT)

@@ -21,8 +21,8 @@ HERE = Path(__file__).parent
 def esm(*names: str) -> str:
     """A view's widget code: the shared files it needs, then its own, as one module.
 
-    ``storage.js`` (the learner's browser storage, also served to the page as
-    ``/course/storage.js``) and ``dom.js`` (the ``el`` helper) go in front of
+    ``storage.js`` (the learner's browser storage, also written into every
+    page's <head>) and ``dom.js`` (the ``el`` helper) go in front of
     the view's file, so the one copy of each works in the course page and in
     JupyterLab alike.
     """

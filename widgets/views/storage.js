@@ -1,7 +1,7 @@
 // The learner's browser storage: the one place that knows its keys and layout.
 //
-// One file, two ways in.  The course server sends it to every page as a
-// classic script (/course/storage.js, loaded in <head> by _chrome.html.j2),
+// One file, two ways in.  The course server writes it into every page's
+// <head> as a classic script (_chrome.html.j2), so no request holds the page up,
 // where page.js, progress.js and decision.js use the global `courseStorage`.
 // The quiz and the question builder carry it at the top of their widget code
 // (widgets/views/_base.py, esm()), so they work in JupyterLab too,
